@@ -1,0 +1,5 @@
+import sys
+
+from dslint.cli import main
+
+sys.exit(main())

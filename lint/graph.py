@@ -1,0 +1,246 @@
+"""The stage dependency graph, resolved the way BuildKit resolves references.
+
+Every stage reference of a file (``FROM <stage>``, ``COPY --from``, ``RUN
+--mount=...,from=``) is resolved once here into a :class:`Reference`; the
+graph has a node per stage and per external image and an edge per resolved
+reference. Rules use the query methods and never touch networkx.
+
+BuildKit's rules (moby/buildkit ``dockerfile2llb/convert.go``):
+``--from`` and ``from=`` match stage names case-insensitively, ``--from``
+also takes a numeric index; ``FROM <name>`` matches case-sensitively; only
+stages defined earlier count; a name that is no stage is an image (or a named
+build context). Variables are expanded in FROM (global ARGs) but refused in
+``--from`` and ``from=``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from dslint.model import Dockerfile, ImageRef, Instruction, Span, Stage
+from dslint.parser import has_variable, parse_image_ref
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+RefKind = Literal["from", "copy", "mount"]
+Status = Literal[
+    "stage",  # an earlier stage
+    "image",  # an external image (tag, digest, registry or path, or FROM <image>)
+    "unknown",  # a bare name that is no earlier stage: BuildKit pulls it as an image
+    "forward",  # names or indexes a stage defined later
+    "self",  # the referencing stage itself
+    "out-of-range",  # numeric index with no such stage
+    "case-mismatch",  # FROM Builder where the stage is AS builder
+    "variable",  # --from=$X: BuildKit refuses it
+    "possible",  # FROM with variables: any of the candidate stages
+]
+
+_INDEX = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    kind: RefKind
+    text: str  # the reference as written
+    span: Span  # the token: flag value, from= value or FROM image
+    instruction: Instruction
+    stage: int  # the stage the reference is in
+    status: Status
+    targets: tuple[int, ...] = ()  # stages it resolves to (several only for "possible")
+    image: ImageRef | None = None
+    numeric: bool = False
+
+    @property
+    def target(self) -> int | None:
+        return self.targets[0] if len(self.targets) == 1 else None
+
+
+def is_bare_name(text: str) -> bool:
+    """A name with no tag, digest, registry or path: it could be a stage alias."""
+    return not any(c in text for c in "/:@")
+
+
+def _resolve_name(df: Dockerfile, stage: Stage, text: str, kind: RefKind) -> tuple[Status, int | None]:
+    key = text.lower()
+    for other in df.stages:
+        if other.alias == key:
+            if other.index < stage.index:
+                return "stage", other.index
+            if other.index == stage.index:
+                return "self", other.index
+            return "forward", other.index
+    return ("unknown" if is_bare_name(text) else "image"), None
+
+
+def _references(df: Dockerfile) -> Iterator[Reference]:
+    for stage in df.stages:
+        ins = stage.from_instruction
+        base = stage.base
+        if base is not None:
+            yield _from_reference(df, stage, ins, base.text, base.span)
+        for ins in stage.instructions:
+            if ins.keyword == "COPY":
+                flag = ins.flag("from")
+                if flag is not None and flag.value is not None:
+                    span = flag.value_span or flag.span
+                    yield _copy_reference(df, stage, ins, "copy", flag.value, span)
+            elif ins.keyword == "RUN":
+                for mount in ins.mounts:
+                    value = mount.from_
+                    if value:
+                        span = mount.from_span or mount.span
+                        yield _copy_reference(df, stage, ins, "mount", value, span)
+
+
+def _from_reference(df: Dockerfile, stage: Stage, ins: Instruction, text: str, span: Span) -> Reference:
+    def ref(status: Status, targets: tuple[int, ...] = (), image: ImageRef | None = None) -> Reference:
+        return Reference("from", text, span, ins, stage.index, status, targets, image)
+
+    if has_variable(text):
+        if stage.base_stages:
+            return ref("possible", stage.base_stages)
+        return ref("image", image=stage.base_image)
+    if stage.base_stages:
+        return ref("stage", stage.base_stages)
+    for other in df.stages:
+        if other.alias is None or other.index == stage.index:
+            continue
+        if other.name is not None and other.name.text == text and other.index > stage.index:
+            return ref("forward", (other.index,), stage.base_image)
+        if other.alias == text.lower() and other.index < stage.index:
+            return ref("case-mismatch", (other.index,), stage.base_image)
+    return ref("image", image=stage.base_image)
+
+
+def _copy_reference(
+    df: Dockerfile, stage: Stage, ins: Instruction, kind: RefKind, text: str, span: Span
+) -> Reference:
+    def ref(status: Status, targets: tuple[int, ...] = (), numeric: bool = False) -> Reference:
+        image = parse_image_ref(text) if status in ("image", "unknown") else None
+        return Reference(kind, text, span, ins, stage.index, status, targets, image, numeric)
+
+    if has_variable(text):
+        return ref("variable")
+    if kind == "copy" and _INDEX.match(text):
+        index = int(text)
+        if index < 0 or index >= len(df.stages):
+            return ref("out-of-range", numeric=True)
+        if index == stage.index:
+            return ref("self", (index,), numeric=True)
+        if index > stage.index:
+            return ref("forward", (index,), numeric=True)
+        return ref("stage", (index,), numeric=True)
+    status, target = _resolve_name(df, stage, text, kind)
+    return ref(status, () if target is None else (target,))
+
+
+def stage_node(index: int) -> str:
+    return f"stage:{index}"
+
+
+def image_node(ref: str) -> str:
+    return f"image:{ref}"
+
+
+class StageGraph:
+    """Stages, external images and the edges between them."""
+
+    def __init__(self, df: Dockerfile) -> None:
+        self.dockerfile = df
+        self.references: list[Reference] = list(_references(df))
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The networkx graph: edge ``u -> v`` means v needs u (u is built first)."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for stage in self.dockerfile.stages:
+            g.add_node(stage_node(stage.index), kind="stage", stage=stage.index)
+        for ref in self.references:
+            dst = stage_node(ref.stage)
+            if ref.status in ("stage", "possible"):
+                for t in ref.targets:
+                    g.add_edge(
+                        stage_node(t), dst, kind=ref.kind, span=ref.span, possible=ref.status == "possible"
+                    )
+            elif ref.status in ("image", "unknown", "case-mismatch", "forward") and (
+                ref.kind == "from" or ref.status in ("image", "unknown")
+            ):
+                name = ref.image.text if ref.image is not None else ref.text
+                node = image_node(name)
+                if node not in g:
+                    g.add_node(node, kind="image", ref=name)
+                g.add_edge(node, dst, kind=ref.kind, span=ref.span, possible=False)
+        return g
+
+    # -- queries --------------------------------------------------------------
+    def target_index(self, name: str | None) -> int | None:
+        """The stage ``--target NAME`` selects (case-insensitively), default the last."""
+        stages = self.dockerfile.stages
+        if not stages:
+            return None
+        if name is None:
+            return stages[-1].index
+        stage = self.dockerfile.stage_by_alias(name)
+        return stage.index if stage is not None else None
+
+    def dependencies(self, index: int) -> set[int]:
+        """Stages this stage needs directly (FROM, COPY --from, RUN --mount from=)."""
+        g = self.nx
+        return {
+            g.nodes[u]["stage"]
+            for u in g.predecessors(stage_node(index))
+            if g.nodes[u]["kind"] == "stage"
+        }
+
+    def dependents(self, index: int) -> set[int]:
+        g = self.nx
+        return {g.nodes[v]["stage"] for v in g.successors(stage_node(index))}
+
+    def reachable(self, target: int) -> set[int]:
+        """The target and every stage it depends on, as BuildKit builds them."""
+        import networkx as nx
+
+        g = self.nx
+        nodes = nx.ancestors(g, stage_node(target)) | {stage_node(target)}
+        return {g.nodes[n]["stage"] for n in nodes if g.nodes[n]["kind"] == "stage"}
+
+    def parents(self, index: int) -> tuple[int, ...]:
+        """The stages this stage may be built FROM (several when FROM has variables)."""
+        return self.dockerfile.stages[index].base_stages
+
+    def from_chain(self, index: int) -> list[int]:
+        """The stage and its FROM ancestors, nearest first (every possible parent)."""
+        seen: list[int] = []
+        todo = [index]
+        while todo:
+            i = todo.pop(0)
+            if i in seen:
+                continue
+            seen.append(i)
+            todo.extend(p for p in self.parents(i) if p < i)
+        return seen
+
+    def topological_order(self) -> list[int]:
+        import networkx as nx
+
+        g = self.nx
+        return [
+            g.nodes[n]["stage"]
+            for n in nx.lexicographical_topological_sort(g, key=_node_order)
+            if g.nodes[n]["kind"] == "stage"
+        ]
+
+    def references_in(self, index: int) -> list[Reference]:
+        return [r for r in self.references if r.stage == index]
+
+
+def _node_order(node: str) -> str:
+    kind, _, rest = node.partition(":")
+    return f"{kind}:{int(rest):09d}" if kind == "stage" else node
