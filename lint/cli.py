@@ -10,9 +10,9 @@ from typing import TextIO
 
 from dslint import __version__
 from dslint.config import Settings
-from dslint.files import FileError, Source, decode, discover, read
 from dslint.reporters import FORMATS, FileResult
 from dslint.rule import Severity
+from dslint.runner import lint_paths
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,11 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="Dockerfiles (any name) or directories to scan; '-' reads standard input. "
         "Default: the current directory.",
     )
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
     p.add_argument("--target", metavar="NAME", help="the stage being built (default: the last)")
     p.add_argument("--select", type=_codes, metavar="CODES", help="only these codes or prefixes")
-    p.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="skip these codes or prefixes")
-    p.add_argument("--extend-select", type=_codes, default=(), metavar="CODES", help="also run these")
+    p.add_argument(
+        "--ignore", type=_codes, default=(), metavar="CODES", help="skip these codes or prefixes"
+    )
+    p.add_argument(
+        "--extend-select", type=_codes, default=(), metavar="CODES", help="also run these"
+    )
     p.add_argument(
         "--fail-level",
         choices=["error", "warning", "info", "style", "none"],
@@ -65,41 +71,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def collect(paths: Sequence[str], stdin_name: str | None) -> list[str | FileError]:
-    """The files to lint, in argument order; unusable arguments become errors."""
-    out: list[str | FileError] = []
-    for path in paths or ["."]:
-        if path == "-":
-            out.append("-")
-        elif os.path.isdir(path):
-            found = list(discover(path))
-            if not found:
-                out.append(FileError(f"{path}: no Dockerfiles found in this directory"))
-            out.extend(found)
-        else:
-            out.append(path)
-    return out
-
-
-def lint_one(path: str, settings: Settings, stdin_name: str | None) -> FileResult:
-    from dslint.engine import InternalError, lint_dockerfile
-    from dslint.parser import parse
-
-    try:
-        if path == "-":
-            source = Source(stdin_name or "-", decode(sys.stdin.buffer.read(), stdin_name or "-"))
-        else:
-            source = read(path)
-    except FileError as exc:
-        return FileResult(path=path, error=str(exc))
-    df = parse(source.text, source.path)
-    try:
-        findings = lint_dockerfile(df, settings)
-    except InternalError as exc:
-        return FileResult(path=source.path, lines=df.lines, error=f"{source.path}: internal error: {exc}")
-    return FileResult(path=source.path, findings=findings, lines=df.lines)
-
-
 def use_color(args: argparse.Namespace, out: TextIO) -> bool:
     if args.no_color or os.environ.get("NO_COLOR"):
         return False
@@ -110,12 +81,7 @@ def use_color(args: argparse.Namespace, out: TextIO) -> bool:
 
 def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = settings_from(args)
-    results: list[FileResult] = []
-    for item in collect(args.paths, args.stdin_filename):
-        if isinstance(item, FileError):
-            results.append(FileResult(path=str(item).split(":", 1)[0], error=str(item)))
-        else:
-            results.append(lint_one(item, settings, args.stdin_filename))
+    results = lint_paths(args.paths, settings, args.stdin_filename)
     for r in results:
         if r.error:
             err.write(f"dslint: {r.error}\n")
@@ -144,10 +110,21 @@ def exit_code(results: list[FileResult], settings: Settings, exit_zero: bool = F
     return EXIT_OK
 
 
+# Subcommands: ``dslint NAME ...`` runs ``module.function(argv, out, err)``.
+# A file that happens to be called like a subcommand is linted with ``./NAME``.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out, err = sys.stdout, sys.stderr
     try:
+        if argv and argv[0] in SUBCOMMANDS:
+            import importlib
+
+            module, function = SUBCOMMANDS[argv[0]]
+            run = getattr(importlib.import_module(module), function)
+            return int(run(argv[1:], out, err))
         args = build_parser().parse_args(argv)
         return run_lint(args, out, err)
     except UsageError as exc:

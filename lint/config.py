@@ -26,7 +26,9 @@ class Settings:
         if self.select is None:
             return rule.enabled_by_default
         # An explicit code selects a rule that is off by default; a prefix does not.
-        return any(code == p or (code.startswith(p) and rule.enabled_by_default) for p in self.select)
+        return any(
+            code == p or (code.startswith(p) and rule.enabled_by_default) for p in self.select
+        )
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)

@@ -78,7 +78,9 @@ def lint_dockerfile(
     return findings
 
 
-def lint_text(text: str, path: str = "Dockerfile", settings: Settings | None = None) -> list[Finding]:
+def lint_text(
+    text: str, path: str = "Dockerfile", settings: Settings | None = None
+) -> list[Finding]:
     return lint_dockerfile(parse(text, path), settings or Settings())
 
 

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 
 
-_NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".j2", ".tpl", ".template", ".orig", ".rej", ".bak", ".swp")
+_NOT_DOCKERFILE_SUFFIXES = (
+    ".dockerignore",
+    ".md",
+    ".rst",
+    ".txt",
+    ".j2",
+    ".tpl",
+    ".template",
+    ".orig",
+    ".rej",
+    ".bak",
+    ".swp",
+)
 _NAME = re.compile(r"(?:^|[._-])(?:dockerfile|containerfile)(?:$|[._-])")
 
 
@@ -83,7 +95,9 @@ def discover(directory: str) -> Iterator[str]:
 
 def decode(data: bytes, path: str) -> str:
     if b"\x00" in data[:8192]:
-        raise FileError(f"{path}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
+        raise FileError(
+            f"{path}: looks like a binary file (it contains NUL bytes), not a Dockerfile"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

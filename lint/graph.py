@@ -65,7 +65,9 @@ def is_bare_name(text: str) -> bool:
     return not any(c in text for c in "/:@")
 
 
-def _resolve_name(df: Dockerfile, stage: Stage, text: str, kind: RefKind) -> tuple[Status, int | None]:
+def _resolve_name(
+    df: Dockerfile, stage: Stage, text: str, kind: RefKind
+) -> tuple[Status, int | None]:
     key = text.lower()
     for other in df.stages:
         if other.alias == key:
@@ -97,8 +99,12 @@ def _references(df: Dockerfile) -> Iterator[Reference]:
                         yield _copy_reference(df, stage, ins, "mount", value, span)
 
 
-def _from_reference(df: Dockerfile, stage: Stage, ins: Instruction, text: str, span: Span) -> Reference:
-    def ref(status: Status, targets: tuple[int, ...] = (), image: ImageRef | None = None) -> Reference:
+def _from_reference(
+    df: Dockerfile, stage: Stage, ins: Instruction, text: str, span: Span
+) -> Reference:
+    def ref(
+        status: Status, targets: tuple[int, ...] = (), image: ImageRef | None = None
+    ) -> Reference:
         return Reference("from", text, span, ins, stage.index, status, targets, image)
 
     if has_variable(text):
@@ -155,11 +161,11 @@ class StageGraph:
         self.references: list[Reference] = list(_references(df))
 
     @cached_property
-    def nx(self) -> nx.MultiDiGraph:
+    def nx(self) -> nx.MultiDiGraph[str]:
         """The networkx graph: edge ``u -> v`` means v needs u (u is built first)."""
         import networkx as nx
 
-        g = nx.MultiDiGraph()
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for stage in self.dockerfile.stages:
             g.add_node(stage_node(stage.index), kind="stage", stage=stage.index)
         for ref in self.references:
@@ -167,7 +173,11 @@ class StageGraph:
             if ref.status in ("stage", "possible"):
                 for t in ref.targets:
                     g.add_edge(
-                        stage_node(t), dst, kind=ref.kind, span=ref.span, possible=ref.status == "possible"
+                        stage_node(t),
+                        dst,
+                        kind=ref.kind,
+                        span=ref.span,
+                        possible=ref.status == "possible",
                     )
             elif ref.status in ("image", "unknown", "case-mismatch", "forward") and (
                 ref.kind == "from" or ref.status in ("image", "unknown")

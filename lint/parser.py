@@ -252,7 +252,9 @@ def _parse_json(rest: str) -> list[str] | None:
     if not isinstance(value, list):
         return None
     if not all(isinstance(v, str) for v in value):
-        raise _NotStringArray("when using JSON array syntax, arrays must be comprised of strings only")
+        raise _NotStringArray(
+            "when using JSON array syntax, arrays must be comprised of strings only"
+        )
     return value
 
 
@@ -507,7 +509,9 @@ class _Parser:
                 if candidate == name:
                     terminated = True
                     break
-                body.append(raw + "\n" if end < len(self.raw_lines) or self.text.endswith("\n") else raw)
+                body.append(
+                    raw + "\n" if end < len(self.raw_lines) or self.text.endswith("\n") else raw
+                )
             span = locator.span(start, stop)
             if not terminated:
                 self.problems.append(
@@ -544,9 +548,7 @@ class _Parser:
         keyword_token = Token(keyword_text, locator.span(kw_start, kw_end))
         after = m.end() if m and m.start() < kw_start + len(body) else kw_end
         flags_raw, args_at = _extract_flags(logical[after:]) if after < len(logical) else ([], 0)
-        flags = tuple(
-            _flag(v, logical, after + s, after + e, locator) for v, s, e in flags_raw
-        )
+        flags = tuple(_flag(v, logical, after + s, after + e, locator) for v, s, e in flags_raw)
         rest_start = after + args_at
         rest_text = logical[rest_start:]
         stripped = rest_text.strip(GO_SPACE)
@@ -627,11 +629,10 @@ class _Parser:
         elif keyword in STRING_KEYWORDS:
             if rest:
                 ins.args = (Token(rest, locator.span(base, base + len(rest))),)
-        elif keyword == "ONBUILD":
-            if rest:
-                inner = self._instruction(ins.original, locator, (), base)
-                ins.inner = inner
-                ins.args = inner.args
+        elif keyword == "ONBUILD" and rest:
+            inner = self._instruction(ins.original, locator, (), base)
+            ins.inner = inner
+            ins.args = inner.args
         if keyword == "RUN":
             ins.mounts = tuple(self._mount(f) for f in ins.flags if f.name == "mount")
 
@@ -767,9 +768,7 @@ def _check(df: Dockerfile) -> None:
         if kw == "ONBUILD":
             inner = ins.inner
             if inner is None:
-                problems.append(
-                    Problem("ONBUILD requires an instruction", ins.keyword_token.span)
-                )
+                problems.append(Problem("ONBUILD requires an instruction", ins.keyword_token.span))
             elif inner.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
                 problems.append(
                     Problem(
@@ -781,9 +780,13 @@ def _check(df: Dockerfile) -> None:
             problems.append(
                 Problem(f"{kw} requires at least two arguments", ins.keyword_token.span)
             )
-        if kw in ("CMD", "ENTRYPOINT", "RUN", "SHELL", "WORKDIR", "USER") and not ins.args:
-            if not ins.heredocs and not any(ins.span.contains(p.span) for p in problems):
-                problems.append(Problem(f"{kw} requires an argument", ins.keyword_token.span))
+        if (
+            kw in ("CMD", "ENTRYPOINT", "RUN", "SHELL", "WORKDIR", "USER")
+            and not ins.args
+            and not ins.heredocs
+            and not any(ins.span.contains(p.span) for p in problems)
+        ):
+            problems.append(Problem(f"{kw} requires an argument", ins.keyword_token.span))
 
 
 def _build_stages(df: Dockerfile) -> None:
@@ -824,7 +827,9 @@ def global_arg_defaults(df: Dockerfile) -> dict[str, str | None]:
     return values
 
 
-_EXPANSION = re.compile(r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_EXPANSION = re.compile(
+    r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
 
 
 def expand(text: str, values: dict[str, str | None], unknown: str | None = "") -> str:
@@ -878,7 +883,9 @@ def _resolve_bases(df: Dockerfile) -> None:
                     pattern = re.compile(
                         "".join(
                             ".*" if part.startswith("$") else re.escape(part)
-                            for part in re.split(r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)", expanded)
+                            for part in re.split(
+                                r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)", expanded
+                            )
                             if part
                         )
                         + r"\Z"

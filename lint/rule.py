@@ -79,7 +79,7 @@ class Rule:
     severity: ClassVar[Severity]
     enabled_by_default: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
-    buildkit: ClassVar[str | None] = None  # the BuildKit check this rule covers
+    buildkit: ClassVar[tuple[str, ...]] = ()  # BuildKit check names this rule covers
     hadolint: ClassVar[tuple[str, ...]] = ()  # hadolint codes this rule covers
 
     def check(self, ctx: Context) -> Iterable[Finding]:

@@ -47,7 +47,7 @@ def differences(df: Dockerfile, commands: Any) -> list[str]:
     ours = [our_view(i) for i in df.instructions]
     theirs = [oracle_view(c) for c in commands]
     out = []
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=False):
         if a != b:
             out.append(f"dslint {a!r}\n  buildkit {b!r}")
     if len(ours) != len(theirs):

@@ -15,4 +15,5 @@ class FileResult:
     lines: list[str] = field(default_factory=list)  # source lines, for snippets
     error: str | None = None  # the file could not be read or linted
 
+
 FORMATS = ("text", "json")

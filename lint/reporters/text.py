@@ -42,7 +42,10 @@ def summary(results: list[FileResult]) -> str:
     total = sum(counts.values())
     files = sum(1 for r in results if r.findings)
     errors = sum(1 for r in results if r.error)
-    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.STYLE else ''}" for s in sorted(counts, reverse=True)]
+    parts = [
+        f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.STYLE else ''}"
+        for s in sorted(counts, reverse=True)
+    ]
     checked = len(results)
     if total == 0:
         head = f"No problems found in {checked} file{'s' if checked != 1 else ''}."
