@@ -101,8 +101,10 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise FileError(
-            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}, "
+            f"offset {exc.start}); save the file as UTF-8"
         ) from None
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, corpus_files
+
 from dslint.parser import parse
+
+from conftest import CORPUS, corpus_files
 from oracle import differences
 
 dockerfile = pytest.importorskip(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+
 from dslint.engine import lint_text
 from dslint.rules import RULES, by_code
+
+from conftest import FIXTURES
 from expectations import expected, read, settings_for
 
 RULE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("DSL"))
