@@ -729,6 +729,97 @@ def _sub_span(value_span: Span, value: str, key: str, sub: str) -> Span:
     return Span(value_span.line, col, value_span.line, col + len(sub))
 
 
+def open_quote(text: str, escape: str = "\\", shell: bool = True) -> int:
+    """Offset of a quote that is never closed, else -1.
+
+    ``shell=False`` follows BuildKit's own word lexer (ENV, ARG, LABEL values):
+    single quotes are literal, ``escape`` escapes elsewhere. ``shell=True``
+    follows /bin/sh for RUN/CMD/ENTRYPOINT: also ``$'...'``, ``$(...)`` and
+    backticks open a nested context, and an unquoted ``#`` at the start of a
+    word begins a comment.
+    """
+    unclosed, _ = _scan_quotes(text, 0, "", escape, shell, 0)
+    return unclosed
+
+
+def _scan_quotes(
+    text: str, i: int, closer: str, escape: str, shell: bool, depth: int
+) -> tuple[int, int]:
+    """Scan from ``i`` to ``closer`` (or the end); return (unclosed quote offset
+    or -1, position after the scan)."""
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == escape:
+            i += 2
+            continue
+        if closer and ch == closer:
+            return -1, i + 1
+        if shell and ch == "#" and (i == 0 or text[i - 1] in " \t;&|("):
+            return -1, n
+        if shell and depth < 50 and (ch == "`" or (ch == "$" and text.startswith("$(", i))):
+            inner_closer = "`" if ch == "`" else ")"
+            unclosed, i = _scan_quotes(
+                text, i + (1 if ch == "`" else 2), inner_closer, escape, shell, depth + 1
+            )
+            if unclosed >= 0:
+                return unclosed, i
+            continue
+        if ch == "'":
+            start = i
+            ansi = shell and i > 0 and text[i - 1] == "$"
+            i += 1
+            while i < n and text[i] != "'":
+                i += 2 if ansi and text[i] == "\\" else 1
+            if i >= n:
+                return start, n
+            i += 1
+            continue
+        if ch == '"':
+            start = i
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == escape:
+                    i += 2
+                elif shell and depth < 50 and (text[i] == "`" or text.startswith("$(", i)):
+                    tick = text[i] == "`"
+                    unclosed, i = _scan_quotes(
+                        text, i + (1 if tick else 2), "`" if tick else ")", escape, shell, depth + 1
+                    )
+                    if unclosed >= 0:
+                        return unclosed, i
+                else:
+                    i += 1
+            if i >= n:
+                return start, n
+            i += 1
+            continue
+        i += 1
+    return -1, n
+
+
+def _check_quotes(df: Dockerfile, ins: Instruction) -> Problem | None:
+    kw = ins.keyword
+    if kw in ("ENV", "LABEL", "ARG"):
+        for kv in ins.key_values:
+            if kv.value and open_quote(kv.value, df.escape, shell=False) >= 0:
+                return Problem(f"unterminated quote in the value of {kv.key}", kv.span)
+    elif (
+        kw in ("RUN", "CMD", "ENTRYPOINT")
+        and not ins.json
+        and not ins.heredocs
+        and df.escape == "\\"
+        and ins.args
+        and "<<" not in ins.args[0].text
+        and open_quote(ins.args[0].text) >= 0
+    ):
+        quote = ins.args[0].text[open_quote(ins.args[0].text)]
+        return Problem(
+            f"unterminated {quote} quote: the shell will stop with a syntax error", ins.args[0].span
+        )
+    return None
+
+
 def _check(df: Dockerfile) -> None:
     """What BuildKit's instruction parser rejects after the line parser."""
     problems = df.problems
@@ -739,6 +830,9 @@ def _check(df: Dockerfile) -> None:
     seen_from = False
     for ins in df.instructions:
         kw = ins.keyword
+        quote_problem = _check_quotes(df, ins)
+        if quote_problem is not None:
+            problems.append(quote_problem)
         if kw not in KEYWORDS:
             guess = difflib.get_close_matches(kw, sorted(KEYWORDS), n=1, cutoff=0.6)
             hint = f" (did you mean {guess[0]}?)" if guess else ""

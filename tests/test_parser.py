@@ -205,3 +205,16 @@ def test_what_buildkit_rejects_becomes_problems() -> None:
         "arrays must be comprised of strings" in m for m in messages('FROM a\nCMD ["a", 1]\n')
     )
     assert messages("ARG V=1\nFROM a:${V}\nRUN x\n") == []
+
+
+def test_unterminated_quotes_are_problems_but_nested_shell_quoting_is_not() -> None:
+    def messages(text: str) -> list[str]:
+        return [p.message for p in parse("FROM alpine\n" + text).problems]
+
+    assert messages("RUN echo 'unclosed\n") == [
+        "unterminated ' quote: the shell will stop with a syntax error"
+    ]
+    assert messages('ENV GREETING="hello\n') == ["unterminated quote in the value of GREETING"]
+    assert messages('RUN echo "$(sed -n "s/x/y/p" file)" # it\'s fine\n') == []
+    assert messages("RUN echo $'it\\'s' `echo \"x\"`\n") == []
+    assert messages('CMD ["node", "server.js"]\n') == []
