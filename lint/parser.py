@@ -828,6 +828,7 @@ def _check(df: Dockerfile) -> None:
         problems.append(Problem("file with no instructions", Span(1, 1, end, 1)))
         return
     seen_from = False
+    problem_lines = {p.span.line for p in problems}  # from the line parser
     for ins in df.instructions:
         kw = ins.keyword
         quote_problem = _check_quotes(df, ins)
@@ -875,10 +876,10 @@ def _check(df: Dockerfile) -> None:
                 Problem(f"{kw} requires at least two arguments", ins.keyword_token.span)
             )
         if (
-            kw in ("CMD", "ENTRYPOINT", "RUN", "SHELL", "WORKDIR", "USER")
+            kw not in ("FROM", "ENV", "LABEL", "ONBUILD", "ADD", "COPY")
             and not ins.args
             and not ins.heredocs
-            and not any(ins.span.contains(p.span) for p in problems)
+            and not (problem_lines & set(range(ins.line, ins.end_line + 1)))
         ):
             problems.append(Problem(f"{kw} requires an argument", ins.keyword_token.span))
 
