@@ -27,7 +27,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from dslint.model import Dockerfile, ImageRef, Instruction, Span, Stage
-from dslint.parser import has_variable, parse_image_ref
+from dslint.parser import _unquote_word, expand, has_variable, parse_image_ref
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -119,12 +119,21 @@ def _from_reference(
         # pattern matches is a possible base (`FROM base-${VARIANT}`); a FROM that
         # is only a variable is left to the defaults.
         targets = set(stage.base_stages)
+        earlier = [s for s in df.stages[: stage.index] if s.alias is not None]
         pattern = _variable_pattern(text)
         if pattern is not None:
+            targets.update(s.index for s in earlier if pattern.match(s.alias or ""))
+        elif stage.base_stages:
+            # `FROM $BASE` whose default names a stage: the ARG selects among the
+            # stages (`--build-arg BASE=distroless`), so any of them may be used.
+            targets.update(s.index for s in earlier)
+        # With the global defaults applied, a variable that is still open (no
+        # default, or an automatic one such as TARGETARCH) may select any stage.
+        defaulted = expand(text, _global_defaults(df), unknown=None)
+        if has_variable(defaulted):
+            pattern = _variable_pattern(defaulted)
             targets.update(
-                s.index
-                for s in df.stages[: stage.index]
-                if s.alias is not None and pattern.match(s.alias)
+                s.index for s in earlier if pattern is None or pattern.match(s.alias or "")
             )
         if targets:
             return ref("possible", tuple(sorted(targets)))
@@ -143,6 +152,19 @@ def _from_reference(
 
 
 _VAR_PART = re.compile(r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _global_defaults(df: Dockerfile) -> dict[str, str | None]:
+    """Global ARG defaults, expanded with the variables they cannot resolve
+    (automatic platform args, ARGs without a default) kept as written."""
+    values: dict[str, str | None] = {}
+    for ins in df.global_args:
+        for kv in ins.key_values:
+            value = kv.value
+            if value is not None:
+                value = expand(_unquote_word(value)[0], values, unknown=None)
+            values[kv.key] = value
+    return values
 
 
 def _variable_pattern(text: str) -> re.Pattern[str] | None:

@@ -175,9 +175,16 @@ class UnknownStageReference(Rule):
                 ref.span,
                 f"{where}={text} names no earlier stage; did you mean '{guess.label}'?",
             )
+        similar = ""
+        key = text.lower()
+        for stage in ctx.dockerfile.stages[: ref.stage]:
+            alias = stage.alias
+            if alias and (alias.endswith(f"-{key}") or alias.startswith(f"{key}-")):
+                similar = f"; stage '{stage.label}' has a similar name"
+                break
         return self.finding(
             ref.span,
             f"{where}={text} names no earlier stage, so it will be pulled as image "
-            f"'{text}' (unless a --build-context named {text} is given)",
+            f"'{text}' (unless a --build-context named {text} is given){similar}",
             severity=Severity.WARNING,
         )

@@ -7,8 +7,8 @@ from dslint.parser import is_valid_stage_name
 from dslint.rule import Finding, Rule, Severity
 
 RESERVED = {
-    "scratch": "`scratch` means the empty image",
-    "context": "`context` means the build context",
+    "scratch": "a later FROM scratch or --from=scratch gets this stage, not the empty image",
+    "context": "BuildKit reserves it",
 }
 
 
@@ -18,10 +18,11 @@ class InvalidStageName(Rule):
     ## Why
     BuildKit stops with "invalid name for build stage" unless the name, once
     lowercased, starts with a letter and holds only letters, digits, `-`, `_`
-    and `.` (no variables either: `AS $NAME` is not expanded). `scratch` and
-    `context` are reserved: `FROM scratch` and `--from=scratch` mean the empty
-    image and `context` names the build context, so a stage with one of those
-    names cannot be referred to (BuildKit's ReservedStageName check).
+    and `.` (no variables either: `AS $NAME` is not expanded): an error.
+    `scratch` and `context` are reserved (BuildKit's ReservedStageName check):
+    the build still runs, but a stage named `scratch` takes the place of the
+    empty image for every later `FROM scratch` and `--from=scratch`, which
+    readers do not expect: reported as a warning.
 
     ## Bad
     ```dockerfile
@@ -63,6 +64,7 @@ class InvalidStageName(Rule):
             elif text.lower() in RESERVED:
                 yield self.finding(
                     name.span,
-                    f"stage name '{text}' is reserved ({RESERVED[text.lower()]}), so no "
-                    "instruction can refer to this stage; choose another name",
+                    f"stage name '{text}' is reserved (BuildKit's ReservedStageName): "
+                    f"{RESERVED[text.lower()]}; choose another name",
+                    severity=Severity.WARNING,
                 )
