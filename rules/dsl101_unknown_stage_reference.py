@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dslint.engine import Context
@@ -77,6 +78,9 @@ COMMON_IMAGES = frozenset(
         "zookeeper",
     ]
 )
+
+
+_AUTO_NAME = re.compile(r"stage-(\d+)")
 
 
 class UnknownStageReference(Rule):
@@ -167,6 +171,16 @@ class UnknownStageReference(Rule):
             )
         if text.lower() == "scratch":
             return None
+        auto = _AUTO_NAME.fullmatch(text.lower())
+        if auto is not None and int(auto.group(1)) < ref.stage:
+            unnamed = ctx.dockerfile.stages[int(auto.group(1))]
+            if unnamed.name is None:
+                return self.finding(
+                    ref.span,
+                    f"{where}={text}: BuildKit calls stage {unnamed.index} '{text}' in its "
+                    "output but does not resolve that name, so it pulls an image; name the "
+                    "stage (FROM ... AS <name>) and use the name",
+                )
         guess = None
         if text.lower() not in COMMON_IMAGES:
             guess = ctx.graph.suggest_stage(text, ref.stage)
