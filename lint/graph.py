@@ -87,11 +87,12 @@ def _resolve_name(
 
 
 def _references(df: Dockerfile) -> Iterator[Reference]:
+    defaults = _global_defaults(df)
     for stage in df.stages:
         ins = stage.from_instruction
         base = stage.base
         if base is not None:
-            yield _from_reference(df, stage, ins, base.text, base.span)
+            yield _from_reference(df, stage, ins, base.text, base.span, defaults)
         for ins in stage.instructions:
             if ins.keyword == "COPY":
                 flag = ins.flag("from")
@@ -107,7 +108,12 @@ def _references(df: Dockerfile) -> Iterator[Reference]:
 
 
 def _from_reference(
-    df: Dockerfile, stage: Stage, ins: Instruction, text: str, span: Span
+    df: Dockerfile,
+    stage: Stage,
+    ins: Instruction,
+    text: str,
+    span: Span,
+    defaults: dict[str, str | None],
 ) -> Reference:
     def ref(
         status: Status, targets: tuple[int, ...] = (), image: ImageRef | None = None
@@ -116,8 +122,7 @@ def _from_reference(
 
     if has_variable(text):
         # Build args can override the global defaults, so every earlier stage the
-        # pattern matches is a possible base (`FROM base-${VARIANT}`); a FROM that
-        # is only a variable is left to the defaults.
+        # pattern matches is a possible base (`FROM base-${VARIANT}`).
         targets = set(stage.base_stages)
         earlier = [s for s in df.stages[: stage.index] if s.alias is not None]
         pattern = _variable_pattern(text)
@@ -129,7 +134,7 @@ def _from_reference(
             targets.update(s.index for s in earlier)
         # With the global defaults applied, a variable that is still open (no
         # default, or an automatic one such as TARGETARCH) may select any stage.
-        defaulted = expand(text, _global_defaults(df), unknown=None)
+        defaulted = expand(text, defaults, unknown=None)
         if has_variable(defaulted):
             pattern = _variable_pattern(defaulted)
             targets.update(
