@@ -15,6 +15,13 @@ uses ``findStateByName``), so ``from=0`` names an image "0"; such a reference is
 "unknown" with ``numeric`` set. An empty ``--from=`` means the build context and a
 ``tmpfs`` mount ignores ``from=``: neither is a reference. When two stages share a
 name, the later one wins (``statesByName`` is overwritten as stages are added).
+
+A FROM with variables is "possible": any earlier stage it may select counts,
+since ``--build-arg`` can override the global defaults. That is every stage its
+pattern matches (``base-${VARIANT}``), and every earlier stage when the FROM is
+only a variable whose default names a stage (``FROM $BASE``) or is left open
+(no default, or an automatic arg such as TARGETARCH). ``Stage.base_stages`` and
+``parents()`` keep the parser's narrower answer (the defaults applied).
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ RefKind = Literal["from", "copy", "mount"]
 Status = Literal[
     "stage",  # an earlier stage
     "image",  # an external image (tag, digest, registry or path, or FROM <image>)
-    "unknown",  # a bare name that is no earlier stage: BuildKit pulls it as an image
+    "unknown",  # a bare name that is no stage: BuildKit pulls it as an image (or
+    # a named context); also a mount's from=<index> (numeric set)
     "forward",  # names or indexes a stage defined later
     "self",  # the referencing stage itself
     "out-of-range",  # numeric index with no such stage

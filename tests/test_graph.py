@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dslint.graph import Reference, StageGraph
 from dslint.parser import parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def graph(text: str) -> StageGraph:
@@ -139,3 +141,20 @@ def test_suggest_stage_proposes_close_earlier_names_only() -> None:
 def _label(g: StageGraph, text: str, before: int) -> str | None:
     stage = g.suggest_stage(text, before)
     return stage.label if stage is not None else None
+
+
+_names = st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True)
+
+
+@settings(max_examples=80, deadline=None)
+@given(names=st.lists(_names, min_size=1, max_size=6), typo=_names, data=st.data())
+def test_suggest_stage_never_proposes_the_current_or_a_later_stage(
+    names: list[str], typo: str, data: st.DataObject
+) -> None:
+    text = "".join(f"FROM alpine AS {n}\n" for n in names)
+    g = graph(text)
+    before = data.draw(st.integers(min_value=0, max_value=len(names)))
+    stage = g.suggest_stage(typo, before)
+    if stage is not None:
+        assert stage.index < before
+        assert stage.alias != typo
