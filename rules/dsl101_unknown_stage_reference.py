@@ -96,7 +96,9 @@ class UnknownStageReference(Rule):
     stage it probably means; otherwise a warning says which image will be
     pulled. `FROM X` with a bare name is normally an image (`FROM ubuntu`), so
     it is reported only when X is a close match of an earlier stage.
-    `RUN --mount from=` takes names only: `from=0` is an image called `0`.
+    `RUN --mount from=` takes names only: `from=0` is an image called `0`,
+    and no reference resolves `stage-N`, the name BuildKit prints for an
+    unnamed stage.
     Image references with a tag, digest, registry or path (`alpine:3.20`,
     `ghcr.io/acme/tool@sha256:...`) are never reported.
 
@@ -162,8 +164,13 @@ class UnknownStageReference(Rule):
             stages = ctx.dockerfile.stages
             index = int(text)
             hint = ""
-            if 0 <= index < len(stages):
-                hint = f"; write from={stages[index].label}" if stages[index].name else ""
+            if 0 <= index < ref.stage:
+                named = stages[index].name
+                hint = (
+                    f"; write from={named.text}"
+                    if named is not None
+                    else f"; name stage {index} (FROM ... AS <name>) and use the name"
+                )
             return self.finding(
                 ref.span,
                 f"{where}={text}: a mount takes a stage name, not an index, so BuildKit "
