@@ -10,11 +10,23 @@ BuildKit's rules (moby/buildkit ``dockerfile2llb/convert.go``):
 also takes a numeric index; ``FROM <name>`` matches case-sensitively; only
 stages defined earlier count; a name that is no stage is an image (or a named
 build context). Variables are expanded in FROM (global ARGs) but refused in
-``--from`` and ``from=``.
+``--from`` and ``from=``. ``RUN --mount from=`` takes names only (``detectRunMount``
+uses ``findStateByName``), so ``from=0`` names an image "0"; such a reference is
+"unknown" with ``numeric`` set. An empty ``--from=`` means the build context and a
+``tmpfs`` mount ignores ``from=``: neither is a reference. When two stages share a
+name, the later one wins (``statesByName`` is overwritten as stages are added).
+
+A FROM with variables is "possible": any earlier stage it may select counts,
+since ``--build-arg`` can override the global defaults. That is every stage its
+pattern matches (``base-${VARIANT}``), and every earlier stage when the FROM is
+only a variable whose default names a stage (``FROM $BASE``) or is left open
+(no default, or an automatic arg such as TARGETARCH). ``Stage.base_stages`` and
+``parents()`` keep the parser's narrower answer (the defaults applied).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +34,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from dslint.model import Dockerfile, ImageRef, Instruction, Span, Stage
-from dslint.parser import has_variable, parse_image_ref
+from dslint.parser import _unquote_word, expand, has_variable, parse_image_ref
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,7 +43,8 @@ RefKind = Literal["from", "copy", "mount"]
 Status = Literal[
     "stage",  # an earlier stage
     "image",  # an external image (tag, digest, registry or path, or FROM <image>)
-    "unknown",  # a bare name that is no earlier stage: BuildKit pulls it as an image
+    "unknown",  # a bare name that is no stage: BuildKit pulls it as an image (or
+    # a named context); also a mount's from=<index> (numeric set)
     "forward",  # names or indexes a stage defined later
     "self",  # the referencing stage itself
     "out-of-range",  # numeric index with no such stage
@@ -69,7 +82,9 @@ def _resolve_name(
     df: Dockerfile, stage: Stage, text: str, kind: RefKind
 ) -> tuple[Status, int | None]:
     key = text.lower()
-    for other in df.stages:
+    # BuildKit resolves --from and from= after every stage is registered, and a
+    # later stage with the same name replaces an earlier one.
+    for other in reversed(df.stages):
         if other.alias == key:
             if other.index < stage.index:
                 return "stage", other.index
@@ -80,27 +95,33 @@ def _resolve_name(
 
 
 def _references(df: Dockerfile) -> Iterator[Reference]:
+    defaults = _global_defaults(df)
     for stage in df.stages:
         ins = stage.from_instruction
         base = stage.base
         if base is not None:
-            yield _from_reference(df, stage, ins, base.text, base.span)
+            yield _from_reference(df, stage, ins, base.text, base.span, defaults)
         for ins in stage.instructions:
             if ins.keyword == "COPY":
                 flag = ins.flag("from")
-                if flag is not None and flag.value is not None:
+                if flag is not None and flag.value:
                     span = flag.value_span or flag.span
                     yield _copy_reference(df, stage, ins, "copy", flag.value, span)
             elif ins.keyword == "RUN":
                 for mount in ins.mounts:
                     value = mount.from_
-                    if value:
+                    if value and mount.type != "tmpfs":
                         span = mount.from_span or mount.span
                         yield _copy_reference(df, stage, ins, "mount", value, span)
 
 
 def _from_reference(
-    df: Dockerfile, stage: Stage, ins: Instruction, text: str, span: Span
+    df: Dockerfile,
+    stage: Stage,
+    ins: Instruction,
+    text: str,
+    span: Span,
+    defaults: dict[str, str | None],
 ) -> Reference:
     def ref(
         status: Status, targets: tuple[int, ...] = (), image: ImageRef | None = None
@@ -108,19 +129,65 @@ def _from_reference(
         return Reference("from", text, span, ins, stage.index, status, targets, image)
 
     if has_variable(text):
-        if stage.base_stages:
-            return ref("possible", stage.base_stages)
+        # Build args can override the global defaults, so every earlier stage the
+        # pattern matches is a possible base (`FROM base-${VARIANT}`).
+        targets = set(stage.base_stages)
+        earlier = [s for s in df.stages[: stage.index] if s.alias is not None]
+        pattern = _variable_pattern(text)
+        if pattern is not None:
+            targets.update(s.index for s in earlier if pattern.match(s.alias or ""))
+        elif stage.base_stages:
+            # `FROM $BASE` whose default names a stage: the ARG selects among the
+            # stages (`--build-arg BASE=distroless`), so any of them may be used.
+            targets.update(s.index for s in earlier)
+        # With the global defaults applied, a variable that is still open (no
+        # default, or an automatic one such as TARGETARCH) may select any stage.
+        defaulted = expand(text, defaults, unknown=None)
+        if has_variable(defaulted):
+            pattern = _variable_pattern(defaulted)
+            targets.update(
+                s.index for s in earlier if pattern is None or pattern.match(s.alias or "")
+            )
+        if targets:
+            return ref("possible", tuple(sorted(targets)))
         return ref("image", image=stage.base_image)
     if stage.base_stages:
         return ref("stage", stage.base_stages)
-    for other in df.stages:
-        if other.alias is None or other.index == stage.index:
-            continue
-        if other.name is not None and other.name.text == text and other.index > stage.index:
-            return ref("forward", (other.index,), stage.base_image)
-        if other.alias == text.lower() and other.index < stage.index:
-            return ref("case-mismatch", (other.index,), stage.base_image)
+    if is_bare_name(text):
+        key = text.lower()
+        earlier = [s for s in df.stages[: stage.index] if s.alias == key]
+        if earlier:
+            return ref("case-mismatch", (earlier[-1].index,), stage.base_image)
+        later = [s for s in df.stages[stage.index + 1 :] if s.alias == key]
+        if later:
+            return ref("forward", (later[0].index,), stage.base_image)
     return ref("image", image=stage.base_image)
+
+
+_VAR_PART = re.compile(r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _global_defaults(df: Dockerfile) -> dict[str, str | None]:
+    """Global ARG defaults, expanded with the variables they cannot resolve
+    (automatic platform args, ARGs without a default) kept as written."""
+    values: dict[str, str | None] = {}
+    for ins in df.global_args:
+        for kv in ins.key_values:
+            value = kv.value
+            if value is not None:
+                value = expand(_unquote_word(value)[0], values, unknown=None)
+            values[kv.key] = value
+    return values
+
+
+def _variable_pattern(text: str) -> re.Pattern[str] | None:
+    """A regex for the stage names ``text`` may expand to (variables match
+    anything), or None when ``text`` has no literal part to go by."""
+    parts = [p for p in _VAR_PART.split(text) if p]
+    if all(_VAR_PART.fullmatch(p) for p in parts):
+        return None
+    body = "".join(".*" if _VAR_PART.fullmatch(p) else re.escape(p.lower()) for p in parts)
+    return re.compile(body + r"\Z")
 
 
 def _copy_reference(
@@ -132,6 +199,8 @@ def _copy_reference(
 
     if has_variable(text):
         return ref("variable")
+    if kind == "mount" and _INDEX.match(text):
+        return ref("unknown", numeric=True)
     if kind == "copy" and _INDEX.match(text):
         index = int(text)
         if index < 0 or index >= len(df.stages):
@@ -197,8 +266,30 @@ class StageGraph:
             return None
         if name is None:
             return stages[-1].index
-        stage = self.dockerfile.stage_by_alias(name)
-        return stage.index if stage is not None else None
+        key = name.lower()
+        for stage in reversed(stages):  # BuildKit: the last stage of that name
+            if stage.alias == key:
+                return stage.index
+        return None
+
+    def suggest_stage(self, text: str, before: int) -> Stage | None:
+        """A stage defined before stage ``before`` whose name ``text`` is probably
+        a typo of (``npn`` for ``npm``, ``biulder`` for ``builder``), or None.
+
+        difflib proposes the candidates (ratio >= 0.6); a candidate is kept only
+        when it is also a small edit away (one edit, or a quarter of the name's
+        length for long names), so that an image named like a stage's prefix
+        (``golang`` next to ``golang-builder``) is not taken for a typo. Stages
+        defined at or after ``before`` are never proposed."""
+        key = text.lower()
+        earlier = {
+            s.alias: s for s in self.dockerfile.stages[:before] if s.alias and s.alias != key
+        }
+        for match in difflib.get_close_matches(key, list(earlier), n=3, cutoff=0.6):
+            limit = max(1, max(len(key), len(match)) // 4)
+            if _edit_distance(key, match) <= limit:
+                return earlier[match]
+        return None
 
     def dependencies(self, index: int) -> set[int]:
         """Stages this stage needs directly (FROM, COPY --from, RUN --mount from=)."""
@@ -249,6 +340,21 @@ class StageGraph:
 
     def references_in(self, index: int) -> list[Reference]:
         return [r for r in self.references if r.stage == index]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance where swapping two neighbouring characters is one edit."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
 
 
 def _node_order(node: str) -> str:

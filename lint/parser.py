@@ -997,7 +997,7 @@ def _resolve_bases(df: Dockerfile) -> None:
                 stage.base_stages = (by_name[text],)
             else:
                 stage.base_image = parse_image_ref(text)
-        if stage.alias is not None and stage.alias not in by_name:
+        if stage.alias is not None:  # BuildKit's addState: a later stage of the same name wins
             by_name[stage.alias] = stage.index
 
 

@@ -10,10 +10,32 @@ from __future__ import annotations
 from dslint.rule import Rule
 from dslint.rules.dsl001_syntax_error import SyntaxErrorRule
 from dslint.rules.dsl002_unknown_target import UnknownTarget
+from dslint.rules.dsl101_unknown_stage_reference import UnknownStageReference
+from dslint.rules.dsl102_forward_stage_reference import ForwardStageReference
+from dslint.rules.dsl103_self_stage_reference import SelfStageReference
+from dslint.rules.dsl104_stage_index_out_of_range import StageIndexOutOfRange
+from dslint.rules.dsl105_duplicate_stage_name import DuplicateStageName
+from dslint.rules.dsl106_invalid_stage_name import InvalidStageName
+from dslint.rules.dsl107_stage_reference_case_mismatch import StageReferenceCaseMismatch
+from dslint.rules.dsl108_stage_name_not_lowercase import StageNameNotLowercase
+from dslint.rules.dsl109_numeric_stage_reference import NumericStageReference
+from dslint.rules.dsl110_unreachable_stage import UnreachableStage
+from dslint.rules.dsl111_variable_in_stage_reference import VariableInStageReference
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
     UnknownTarget,
+    UnknownStageReference,
+    ForwardStageReference,
+    SelfStageReference,
+    StageIndexOutOfRange,
+    DuplicateStageName,
+    InvalidStageName,
+    StageReferenceCaseMismatch,
+    StageNameNotLowercase,
+    NumericStageReference,
+    UnreachableStage,
+    VariableInStageReference,
 )
 
 
