@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dslint.graph import Reference, StageGraph
-from dslint.parser import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dslint.graph import Reference, StageGraph
+from dslint.parser import parse
 
 
 def graph(text: str) -> StageGraph:

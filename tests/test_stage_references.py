@@ -6,11 +6,13 @@ import inspect
 import re
 
 import pytest
-from conftest import corpus_dir
+
 from dslint.config import Settings
 from dslint.engine import lint_text
 from dslint.rule import Finding, Rule, Severity
 from dslint.rules import RULES
+
+from conftest import corpus_dir
 from expectations import options
 
 STAGE_RULES = [r for r in RULES if "DSL101" <= r.code <= "DSL111"]
