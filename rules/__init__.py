@@ -10,10 +10,22 @@ from __future__ import annotations
 from dslint.rule import Rule
 from dslint.rules.dsl001_syntax_error import SyntaxErrorRule
 from dslint.rules.dsl002_unknown_target import UnknownTarget
+from dslint.rules.dsl201_variable_from_other_stage import VariableFromOtherStage
+from dslint.rules.dsl202_global_arg_not_in_scope import GlobalArgNotInScope
+from dslint.rules.dsl203_undefined_variable import UndefinedVariable
+from dslint.rules.dsl204_undefined_arg_in_from import UndefinedArgInFrom
+from dslint.rules.dsl205_empty_base_image_default import EmptyBaseImageDefault
+from dslint.rules.dsl206_unused_arg import UnusedArg
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
     UnknownTarget,
+    VariableFromOtherStage,
+    GlobalArgNotInScope,
+    UndefinedVariable,
+    UndefinedArgInFrom,
+    EmptyBaseImageDefault,
+    UnusedArg,
 )
 
 
