@@ -69,8 +69,13 @@ class VariableFromOtherStage(Rule):
             else:
                 why = "ARG values do not cross stages (COPY --from copies files only)"
                 hint = f"declare ARG {use.name} in this stage too"
+            if use.context == "runtime":
+                state = f"is not set in the image of stage '{label}'"
+                hint += " or pass it at run time"
+            else:
+                state = f"is empty in stage '{label}'"
             yield self.finding(
                 use.span,
-                f"{use.text} is empty in stage '{label}': it is set only by "
+                f"{use.text} {state}: it is set only by "
                 f"{scopes.describe(first)}{more}, and {why}; {hint}",
             )
