@@ -411,12 +411,16 @@ class Scopes:
         and ENV of the stage so far and of its FROM-ancestors. Predefined
         names (proxies, BUILDKIT_*) are not listed: see :func:`is_predefined`."""
         target = ins
-        if ins.index not in self._before and ins.stage is not None:
+        if not self._is_top_level(ins) and ins.stage is not None:
             # an ONBUILD's inner instruction: it sees the ONBUILD's state
             for other in self.dockerfile.stages[ins.stage].instructions:
                 if other.inner is ins:
                     target = other
         return self._before.get(target.index, {})
+
+    def _is_top_level(self, ins: Instruction) -> bool:
+        all_ = self.dockerfile.instructions
+        return ins.index < len(all_) and all_[ins.index] is ins
 
     def lookup(self, ins: Instruction, name: str) -> Definition | None:
         """The definition ``name`` has at ``ins``, or None (predefined names
@@ -492,7 +496,7 @@ class Scopes:
         Shell-local names (set in the same RUN), shell specials and positional
         parameters are left out; ONBUILD triggers expand in another build and
         have no uses here."""
-        if ins.keyword == "ONBUILD" or ins.inner is not None:
+        if ins.keyword == "ONBUILD" or ins.inner is not None or not self._is_top_level(ins):
             return []
         out: list[Use] = []
         m = self._map(ins)
@@ -547,12 +551,10 @@ class Scopes:
         start = m.offset(rest.span.line, rest.span.column)
         line_text = rest.text
         if ins.json:
-            args = [a.text for a in ins.args]
-            if len(args) < 3 or not is_shell_command(args[0]) or not args[1].startswith("-"):
+            script = _exec_script([a.text for a in ins.args])
+            if script is None:
                 return
-            if "c" not in args[1]:
-                return
-            scans.append(scan(args[2]))
+            scans.append(scan(script))
             raw = scan(line_text)  # the JSON text: positions of the same expansions
             if start is not None:
                 found.extend(
@@ -653,6 +655,18 @@ class Scopes:
         names = [n for n in self.visible(ins) if n != name]
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
         return close[0] if close else None
+
+
+def _exec_script(args: list[str]) -> str | None:
+    """The script of ``["sh", "-c", "..."]`` (``-ec``, ``-o pipefail -c``), else None."""
+    if not args or not is_shell_command(args[0]):
+        return None
+    for i, arg in enumerate(args[1:-1], start=1):
+        if not arg.startswith("-"):
+            return None
+        if not arg.startswith("--") and "c" in arg[1:]:
+            return args[i + 1]
+    return None
 
 
 def _gives_value(d: Definition) -> bool:

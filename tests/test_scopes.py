@@ -124,6 +124,10 @@ def test_onbuild_env_of_a_parent_is_visible_in_the_child() -> None:
         """
     )
     assert statuses(s, 4) == {"MODE": "defined"}
+    trigger = at(s, 2)
+    assert s.uses(trigger) == [] and trigger.inner is not None
+    assert s.uses(trigger.inner) == []
+    assert "MODE" not in s.visible(trigger.inner)  # the trigger runs in the child
 
 
 def test_env_in_one_instruction_sees_the_values_from_before_it() -> None:
