@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dslint.parser import parse
 from dslint.shell import scan
@@ -53,6 +55,45 @@ def measure(name: str, texts: list[str], fn: Callable[[str], object]) -> None:
     )
 
 
+def _tree_sitter_names(parser: Any, text: str) -> list[str] | None:
+    tree = parser.parse(text.encode())
+    if tree.root_node.has_error:
+        return None
+    names: list[str] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("simple_expansion", "expansion"):
+            for child in node.children:
+                if child.type == "variable_name":
+                    names.append(child.text.decode())
+                    break
+        stack.extend(node.children)
+    return sorted(names)
+
+
+def agreement(texts: list[str], parser: Any) -> None:
+    """Do dslint.shell and tree-sitter-bash see the same expansions (as a
+    multiset of names) in the scripts tree-sitter parses without error?"""
+    same = differ = extra_ours = extra_theirs = 0
+    for text in texts:
+        theirs = _tree_sitter_names(parser, text)
+        if theirs is None:
+            continue
+        ours = sorted(e.name for e in scan(text).expansions)
+        if ours == theirs:
+            same += 1
+            continue
+        differ += 1
+        a, b = Counter(ours), Counter(theirs)
+        extra_ours += sum((a - b).values())
+        extra_theirs += sum((b - a).values())
+    print(
+        f"expansions: same names in {same}/{same + differ} scripts; where they differ, "
+        f"{extra_ours} seen only by dslint.shell, {extra_theirs} only by tree-sitter"
+    )
+
+
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus/real")
     texts = scripts(root)
@@ -77,6 +118,7 @@ def main() -> None:
                 raise ValueError("syntax error node")
 
         measure("tree-sitter-bash", texts, ts)
+        agreement(texts, parser)
     except ImportError:
         print("tree-sitter-bash not installed")
 
