@@ -377,3 +377,26 @@ def test_every_use_in_the_real_corpus_underlines_exactly_its_variable() -> None:
                 if shown != res.use.text:
                     wrong.append(f"{path.name}:{span.line}:{span.column} {shown!r}")
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("alpine", True),
+        ("alpine:3.20", True),
+        ("docker.io/library/alpine:3.20", True),
+        ("localhost:5000/team/app:1.0-rc1", True),
+        ("ghcr.io/x/y@sha256:" + "a" * 64, True),
+        ("scratch", True),
+        ("", False),
+        ("alpine:", False),
+        ("/team/app", False),
+        ("Alpine", False),
+        ("base-", False),
+        ("ghcr.io/x/y@", False),
+    ],
+)
+def test_image_reference_validity_used_by_dsl205(text: str, valid: bool) -> None:
+    from dslint.rules.dsl205_empty_base_image_default import is_valid_reference
+
+    assert is_valid_reference(text) is valid
