@@ -72,6 +72,8 @@ class VariableFromOtherStage(Rule):
             if use.context == "runtime":
                 state = f"is not set in the image of stage '{label}'"
                 hint += " or pass it at run time"
+            elif use.has_default:
+                state = f"always takes its default in stage '{label}'"
             else:
                 state = f"is empty in stage '{label}'"
             yield self.finding(

@@ -56,9 +56,10 @@ class GlobalArgNotInScope(Rule):
                 f"Insert `ARG {use.name}` after the FROM of stage '{stage.label}'",
                 (Edit(at, f"\nARG {use.name}"),),
             )
+            state = "always takes its default" if use.has_default else "is empty"
             yield self.finding(
                 use.span,
-                f"{use.text} is empty in stage '{stage.label}': {origin} is visible only "
+                f"{use.text} {state} in stage '{stage.label}': {origin} is visible only "
                 f"in FROM lines until the stage declares it; add `ARG {use.name}` after its FROM",
                 fix=fix,
             )
