@@ -15,6 +15,8 @@ from dslint.model import Instruction
 from dslint.parser import parse
 from dslint.rules import RULES
 from dslint.scopes import Kind, Scopes, Use
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def model(text: str) -> Scopes:
@@ -400,3 +402,36 @@ def test_image_reference_validity_used_by_dsl205(text: str, valid: bool) -> None
     from dslint.rules.dsl205_empty_base_image_default import is_valid_reference
 
     assert is_valid_reference(text) is valid
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ARG A=1",
+                "ARG B",
+                "ARG A",
+                "FROM alpine AS one",
+                "FROM one AS two",
+                "FROM ${A}-$B",
+                "ENV C=$A D=${C:-x}",
+                "RUN echo $A $C ${D} && for A in 1; do echo $A; done",
+                "COPY --from=one /$C /$E",
+                "RUN <<EOF\necho $C $A\nEOF",
+                "ONBUILD ENV E=1",
+                "CMD echo $C",
+                "WORKDIR /${B:-w}",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_any_arrangement_is_analysed_and_each_use_resolves_once(lines: list[str]) -> None:
+    df = parse("\n".join(lines) + "\n")
+    scopes = Scopes(df, StageGraph(df))
+    uses = list(scopes.all_uses())
+    assert [r.use for r in scopes.resolved] == uses
+    found = lint_text(df.text, settings=Settings(select=("DSL201", "DSL202", "DSL203")))
+    spans = [(f.span, f.code) for f in found]
+    assert len({s for s, _ in spans}) == len(spans)  # at most one of them per use

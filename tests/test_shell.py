@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from dslint.shell import assigned_names, expansions, is_shell_command, scan
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def names(text: str) -> list[str]:
@@ -111,3 +113,12 @@ def test_builder_expansion_follows_buildkit_quoting_and_escape() -> None:
 def test_shell_commands() -> None:
     assert is_shell_command("/bin/sh") and is_shell_command("bash")
     assert not is_shell_command("python3")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="$${}()'\"`\\#:-=+?%/ \nabXY_1<>;&|", max_size=80))
+def test_scanning_any_text_never_fails_and_every_use_starts_at_a_dollar(text: str) -> None:
+    for found in (scan(text).expansions, scan(text, heredoc=True).expansions, expansions(text)):
+        for e in found:
+            assert 0 <= e.start < e.end <= len(text)
+            assert text[e.start] == "$" and e.name in text[e.start : e.end]
