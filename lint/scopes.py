@@ -44,6 +44,7 @@ from dslint.parser import (
     _continuation_regex,
     _is_comment,
     _trim_continuation,
+    has_variable,
     split_shell_words,
 )
 from dslint.shell import SHELL_VARIABLES, Expansion, ShellScan, expansions, is_shell_command, scan
@@ -447,6 +448,8 @@ class Scopes:
         complete = True
         for i in self.graph.from_chain(stage):
             st = self.dockerfile.stages[i]
+            if st.base_expanded is not None and has_variable(st.base_expanded):
+                complete = False  # FROM $BASE: an earlier stage, or any image
             if any(p < i for p in st.base_stages):
                 continue
             key = image_key(st.base_image)

@@ -185,6 +185,18 @@ def test_base_image_env_is_unknown_unless_the_image_is_well_known() -> None:
     assert s.image_may_set(1, "ANYTHING") == "maybe"
 
 
+def test_a_from_with_an_open_variable_may_be_any_image() -> None:
+    s = model(
+        """
+        ARG BASE
+        FROM alpine:3.20 AS build
+        FROM $BASE
+        WORKDIR $JAVA_HOME/$TOOLS
+        """
+    )
+    assert statuses(s, 4) == {"JAVA_HOME": "image", "TOOLS": "image"}
+
+
 def test_predefined_proxy_and_buildkit_args_need_no_declaration() -> None:
     s = model(
         """
