@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dslint.config import Settings
 from dslint.model import Dockerfile, Span
@@ -14,6 +14,7 @@ from dslint.rule import Finding, Rule
 
 if TYPE_CHECKING:
     from dslint.graph import StageGraph
+    from dslint.scopes import Scopes
 
 
 class InternalError(Exception):
@@ -34,11 +35,11 @@ class Context:
         return StageGraph(self.dockerfile)
 
     @cached_property
-    def scopes(self) -> Any:
+    def scopes(self) -> Scopes:
         """Variable scopes per instruction (``dslint.scopes``)."""
-        from dslint import scopes  # type: ignore[attr-defined]
+        from dslint.scopes import Scopes
 
-        return scopes.Scopes(self.dockerfile, self.graph)
+        return Scopes(self.dockerfile, self.graph)
 
     @cached_property
     def target(self) -> int | None:

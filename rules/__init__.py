@@ -21,6 +21,12 @@ from dslint.rules.dsl108_stage_name_not_lowercase import StageNameNotLowercase
 from dslint.rules.dsl109_numeric_stage_reference import NumericStageReference
 from dslint.rules.dsl110_unreachable_stage import UnreachableStage
 from dslint.rules.dsl111_variable_in_stage_reference import VariableInStageReference
+from dslint.rules.dsl201_variable_from_other_stage import VariableFromOtherStage
+from dslint.rules.dsl202_global_arg_not_in_scope import GlobalArgNotInScope
+from dslint.rules.dsl203_undefined_variable import UndefinedVariable
+from dslint.rules.dsl204_undefined_arg_in_from import UndefinedArgInFrom
+from dslint.rules.dsl205_empty_base_image_default import EmptyBaseImageDefault
+from dslint.rules.dsl206_unused_arg import UnusedArg
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
@@ -36,6 +42,12 @@ RULES: tuple[type[Rule], ...] = (
     NumericStageReference,
     UnreachableStage,
     VariableInStageReference,
+    VariableFromOtherStage,
+    GlobalArgNotInScope,
+    UndefinedVariable,
+    UndefinedArgInFrom,
+    EmptyBaseImageDefault,
+    UnusedArg,
 )
 
 
