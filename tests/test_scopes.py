@@ -7,7 +7,9 @@ import re
 import textwrap
 
 import pytest
-from conftest import corpus_dir
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dslint.config import Settings
 from dslint.engine import lint_text
 from dslint.graph import StageGraph
@@ -15,8 +17,8 @@ from dslint.model import Instruction
 from dslint.parser import parse
 from dslint.rules import RULES
 from dslint.scopes import Kind, Scopes, Use
-from hypothesis import given, settings
-from hypothesis import strategies as st
+
+from conftest import corpus_dir
 
 
 def model(text: str) -> Scopes:

@@ -4,9 +4,10 @@ names a shell script sets itself."""
 from __future__ import annotations
 
 import pytest
-from dslint.shell import assigned_names, expansions, is_shell_command, scan
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dslint.shell import assigned_names, expansions, is_shell_command, scan
 
 
 def names(text: str) -> list[str]:
