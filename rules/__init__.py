@@ -10,10 +10,12 @@ from __future__ import annotations
 from dslint.rule import Rule
 from dslint.rules.dsl001_syntax_error import SyntaxErrorRule
 from dslint.rules.dsl002_unknown_target import UnknownTarget
+from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
     UnknownTarget,
+    UnusedSuppression,
 )
 
 
