@@ -315,7 +315,7 @@ def check_table(table: Mapping[str, Any], where: str, key_where: Callable[[str],
 def load_file(path: str | os.PathLike[str], *, required: bool = True) -> Layer | None:
     """The layer of a configuration file; None for a pyproject.toml without
     ``[tool.dslint]`` (unless ``required``, when that is an error)."""
-    file = Path(path)
+    file = Path(_display(path))
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -328,7 +328,8 @@ def load_file(path: str | os.PathLike[str], *, required: bool = True) -> Layer |
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    if file.name == "pyproject.toml":
+    nested = set(doc) == {"tool"} and isinstance(doc["tool"], dict) and "dslint" in doc["tool"]
+    if file.name == "pyproject.toml" or nested:
         table = doc.get("tool", {}).get("dslint")
         if table is None:
             if required:
@@ -346,6 +347,16 @@ def load_file(path: str | os.PathLike[str], *, required: bool = True) -> Layer |
     layer.base = str(file.parent)
     layer.path = str(file)
     return layer
+
+
+def _display(path: str | os.PathLike[str]) -> str:
+    """A path relative to the current folder when it is below it."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
