@@ -172,6 +172,9 @@ def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     linted = [r for r in results if r.error is None or r.findings]
     if args.output:
         try:
+            folder = os.path.dirname(args.output)
+            if folder:
+                os.makedirs(folder, exist_ok=True)
             with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
                 report(args, linted, fh, color=False)
         except OSError as exc:
