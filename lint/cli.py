@@ -136,17 +136,13 @@ def report(args: argparse.Namespace, linted: list[FileResult], out: TextIO, colo
         from dslint.reporters.text import statistics
 
         rows = statistics(linted)
-        json.dump(
-            [dict(zip(rows[0], row, strict=True)) for row in rows[1:]], out, indent=2
-        )
+        json.dump([dict(zip(rows[0], row, strict=True)) for row in rows[1:]], out, indent=2)
         out.write("\n")
         return
     if fmt == "text":
         from dslint.reporters import text
 
-        text.render(
-            linted, out, color=color, quiet=args.quiet, show_statistics=args.statistics
-        )
+        text.render(linted, out, color=color, quiet=args.quiet, show_statistics=args.statistics)
         return
     if args.statistics:
         raise UsageError("--statistics works with --format text or json")
@@ -194,9 +190,7 @@ def exit_code(results: list[FileResult], exit_zero: bool = False) -> int:
     if exit_zero:
         return EXIT_OK
     if any(
-        r.fail_level is not None and f.severity >= r.fail_level
-        for r in results
-        for f in r.findings
+        r.fail_level is not None and f.severity >= r.fail_level for r in results for f in r.findings
     ):
         return EXIT_FINDINGS
     return EXIT_OK

@@ -21,6 +21,7 @@ import dataclasses
 import difflib
 import fnmatch
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,12 +150,12 @@ def resolve_code(item: str, where: str, *, exact: bool = False) -> str:
         return by_name[text.lower()]
     upper = text.upper()
     codes = [r.code for r in rules]
-    if upper in codes or (not exact and len(upper) >= 3 and any(c.startswith(upper) for c in codes)):
+    if upper in codes or (
+        not exact and len(upper) >= 3 and any(c.startswith(upper) for c in codes)
+    ):
         return upper
     what = "rule code" if exact else "rule code or prefix"
-    raise ConfigError(
-        f"{where}: unknown {what} {text!r}{_suggest(upper, codes + list(by_name))}"
-    )
+    raise ConfigError(f"{where}: unknown {what} {text!r}{_suggest(upper, codes + list(by_name))}")
 
 
 def split_list(text: str) -> list[str]:
@@ -200,10 +201,10 @@ def _severity_table(value: Any, where: str) -> dict[str, Severity]:
             raise ConfigError(f"{where}: {code}: {exc}") from None
     out: dict[str, Severity] = {}
     # a prefix covers every code it starts; longer keys (more specific) win
-    for key, level in sorted(resolved, key=lambda kv: len(kv[0])):
+    for prefix, severity in sorted(resolved, key=lambda kv: len(kv[0])):
         for rule in rules:
-            if rule.code.startswith(key):
-                out[rule.code] = level
+            if rule.code.startswith(prefix):
+                out[rule.code] = severity
     return out
 
 
@@ -242,9 +243,7 @@ def _option_value(default: Any, value: Any, where: str) -> Any:
     else:
         ok = True
     if not ok:
-        raise ConfigError(
-            f"{where}: expected a value like the default {default!r}, got {value!r}"
-        )
+        raise ConfigError(f"{where}: expected a value like the default {default!r}, got {value!r}")
     return value
 
 
@@ -320,10 +319,10 @@ def load_file(path: str | os.PathLike[str], *, required: bool = True) -> Layer |
         data = file.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the configuration file: {exc.strerror}") from None
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -341,9 +340,7 @@ def load_file(path: str | os.PathLike[str], *, required: bool = True) -> Layer |
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.dslint] must be a table")
     where = f"{file}" + (f" [{prefix}]" if prefix else "")
-    layer = check_table(
-        table, where, lambda key: f"{file}: {prefix + '.' if prefix else ''}{key}"
-    )
+    layer = check_table(table, where, lambda key: f"{file}: {prefix + '.' if prefix else ''}{key}")
     layer.base = str(file.parent)
     layer.path = str(file)
     return layer
@@ -429,7 +426,13 @@ def merge(layers: Sequence[Layer]) -> Settings:
             s.options = merged
         for key, origin in layer.origins.items():
             previous = s.origins.get(key)
-            accumulates = key in ("ignore", "extend-select", "severity", "per-file-ignores", "options")
+            accumulates = key in (
+                "ignore",
+                "extend-select",
+                "severity",
+                "per-file-ignores",
+                "options",
+            )
             s.origins[key] = f"{previous} + {origin}" if previous and accumulates else origin
     return s
 
@@ -492,20 +495,28 @@ def describe(settings: Settings) -> str:
     lines = [
         f"# configuration file: {settings.config_file or 'none'}",
         "[tool.dslint]",
-        ("# select: every rule enabled by default" if settings.select is None
-         else f"select = {codes(settings.select)}{origin('select')}"),
+        (
+            "# select: every rule enabled by default"
+            if settings.select is None
+            else f"select = {codes(settings.select)}{origin('select')}"
+        ),
         f"ignore = {codes(settings.ignore)}{origin('ignore')}",
         f"extend-select = {codes(settings.extend_select)}{origin('extend-select')}",
         f"fail-level = {q(fail)}{origin('fail-level')}",
-        (f"target = {q(settings.target)}{origin('target')}" if settings.target
-         else "# target: the last stage"),
+        (
+            f"target = {q(settings.target)}{origin('target')}"
+            if settings.target
+            else "# target: the last stage"
+        ),
         "",
         f"[tool.dslint.severity]{origin('severity')}",
         *(f"{code} = {q(level.label)}" for code, level in sorted(settings.severity.items())),
         "",
         f"[tool.dslint.per-file-ignores]{origin('per-file-ignores')}",
-        *(f"{q(pattern)} = {codes(c)}  # relative to {base}"
-          for pattern, c, base in settings.per_file_ignores),
+        *(
+            f"{q(pattern)} = {codes(c)}  # relative to {base}"
+            for pattern, c, base in settings.per_file_ignores
+        ),
     ]
     for code, values in sorted(settings.options.items()):
         lines += ["", f"[tool.dslint.options.{code}]{origin('options')}"]

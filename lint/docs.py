@@ -80,18 +80,17 @@ def problems(rule: type[Rule]) -> list[str]:
     elif not doc.summary.endswith("."):
         out.append("the summary line is not a sentence ending with '.'")
     order = [s for s in doc.sections if s in REQUIRED_SECTIONS]
-    for section in REQUIRED_SECTIONS:
-        if section not in doc.sections:
-            out.append(f"no '## {section}' section")
+    out.extend(f"no '## {s}' section" for s in REQUIRED_SECTIONS if s not in doc.sections)
     if order != [s for s in REQUIRED_SECTIONS if s in doc.sections]:
         out.append("sections are not in the order Why, Bad, Good")
     if doc.sections.get("Why", "x").strip() == "":
         out.append("the Why section is empty")
-    for section in ("Bad", "Good"):
-        if section in doc.sections and not any(
-            lang == "dockerfile" for lang, _ in doc.blocks.get(section, [])
-        ):
-            out.append(f"the {section} section has no ```dockerfile block")
+    out.extend(
+        f"the {section} section has no ```dockerfile block"
+        for section in ("Bad", "Good")
+        if section in doc.sections
+        and not any(lang == "dockerfile" for lang, _ in doc.blocks.get(section, []))
+    )
     return out
 
 
@@ -123,9 +122,12 @@ def page(rule: type[Rule]) -> str:
         lines.append("- hadolint: " + ", ".join(f"`{c}`" for c in rule.hadolint))
     options = getattr(rule, "options", {})
     if options:
-        lines.append("- options (`[tool.dslint.options." + rule.code + "]`): " + ", ".join(
-            f"`{name}` (default `{value!r}`)" for name, value in options.items()
-        ))
+        lines.append(
+            "- options (`[tool.dslint.options."
+            + rule.code
+            + "]`): "
+            + ", ".join(f"`{name}` (default `{value!r}`)" for name, value in options.items())
+        )
     lines += ["", doc.body, ""]
     return "\n".join(lines)
 
@@ -171,9 +173,7 @@ def stale(folder: Path, rules: Iterable[type[Rule]]) -> list[str]:
         if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text
     ]
     if folder.is_dir():
-        out += sorted(
-            p.name for p in folder.glob("DSL*.md") if p.name not in wanted
-        )
+        out += sorted(p.name for p in folder.glob("DSL*.md") if p.name not in wanted)
     return out
 
 
@@ -291,9 +291,7 @@ def cmd_rules(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         table.add_column(name, style="bold" if name == "code" else None)
     for row in rows[1:]:
         table.add_row(*(Text(c) for c in row))
-    Console(file=out, force_terminal=True, markup=False, highlight=False, emoji=False).print(
-        table
-    )
+    Console(file=out, force_terminal=True, markup=False, highlight=False, emoji=False).print(table)
     out.write("Run `dslint rule CODE` to read a rule's documentation.\n")
     return 0
 
@@ -311,9 +309,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.check:
         bad = stale(folder, rules)
         if bad:
-            out.write(
-                f"{folder}: stale rule docs: {', '.join(bad)}; run `python -m dslint.docs`\n"
-            )
+            out.write(f"{folder}: stale rule docs: {', '.join(bad)}; run `python -m dslint.docs`\n")
             return 1
         out.write(f"{folder}: rule docs are up to date\n")
         return 0

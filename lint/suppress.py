@@ -102,7 +102,9 @@ class Suppressions:
         return (s for s in self.items if s.kind == "dslint")
 
 
-def _mapping(rules: Iterable[type[Rule]]) -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+def _mapping(
+    rules: Iterable[type[Rule]],
+) -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
     names: dict[str, str] = {}
     hadolint: dict[str, set[str]] = {}
     buildkit: dict[str, set[str]] = {}
@@ -117,10 +119,10 @@ def _mapping(rules: Iterable[type[Rule]]) -> tuple[dict[str, str], dict[str, set
 
 def _entries(line_text: str, line: int, start: int, end: int) -> list[tuple[str, Span]]:
     """The comma-separated words of ``line_text[start:end]`` with their spans."""
-    out = []
-    for m in _CODE.finditer(line_text, start, end):
-        out.append((m.group(), Span(line, m.start() + 1, line, m.end() + 1)))
-    return out
+    return [
+        (m.group(), Span(line, m.start() + 1, line, m.end() + 1))
+        for m in _CODE.finditer(line_text, start, end)
+    ]
 
 
 def _reason(rest: str) -> str | None:

@@ -119,7 +119,9 @@ def sample_results() -> list[FileResult]:
             ShakyThing,
             Span(2, 6, 2, 17),
             "base image 'golang:1.22' is not pinned by digest, 100% of builds drift",
-            Fix("pin golang:1.22 by digest", (Edit(Span(2, 17, 2, 17), "@sha256:0000"),), safe=False),
+            Fix(
+                "pin golang:1.22 by digest", (Edit(Span(2, 17, 2, 17), "@sha256:0000"),), safe=False
+            ),
         ),
         make(NoteThing, Span(4, 5, 5, 27), "this RUN spans two lines:\nsecond line of the message"),
         make(

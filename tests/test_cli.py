@@ -92,7 +92,9 @@ def test_exit_zero_turns_findings_into_0_but_not_errors() -> None:
 
 def test_output_writes_the_report_to_a_file() -> None:
     write("Dockerfile", CLEAN)
-    code, out, _ = run(["--target", "nope", "--format", "sarif", "--output", "out/r.sarif", "Dockerfile"])
+    code, out, _ = run(
+        ["--target", "nope", "--format", "sarif", "--output", "out/r.sarif", "Dockerfile"]
+    )
     assert code == 1 and out == ""
     doc = json.loads(Path("out/r.sarif").read_text(encoding="utf-8"))
     assert doc["runs"][0]["results"][0]["ruleId"] == "DSL002"
@@ -100,7 +102,9 @@ def test_output_writes_the_report_to_a_file() -> None:
     assert code == 2 and "cannot write the report" in err
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "gitlab", "checkstyle", "junit", "concise"])
+@pytest.mark.parametrize(
+    "fmt", ["json", "sarif", "github", "gitlab", "checkstyle", "junit", "concise"]
+)
 def test_every_format_from_the_command_line(fmt: str) -> None:
     write("Dockerfile", CLEAN)
     code, out, _ = run(["--target", "nope", "--format", fmt, "Dockerfile"])
@@ -130,15 +134,22 @@ def test_quiet_and_statistics() -> None:
     assert stats.splitlines()[1].split()[:3] == ["1", "DSL900", "unused-suppression"]
     _, js, _ = run(["--statistics", "--format", "json", "Dockerfile"])
     assert json.loads(js) == [
-        {"count": "1", "code": "DSL900", "name": "unused-suppression", "severity": "info",
-         "fixable": "yes"}
+        {
+            "count": "1",
+            "code": "DSL900",
+            "name": "unused-suppression",
+            "severity": "info",
+            "fixable": "yes",
+        }
     ]
     code, _, err = run(["--statistics", "--format", "sarif", "Dockerfile"])
     assert code == 2 and "--statistics works with" in err
 
 
 def test_stdin_uses_the_stdin_filename(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = run(["--format", "concise", "--stdin-filename", "svc/Dockerfile", "-"], stdin=UNUSED)
+    code, out, _ = run(
+        ["--format", "concise", "--stdin-filename", "svc/Dockerfile", "-"], stdin=UNUSED
+    )
     assert code == 0
     assert out.startswith("svc/Dockerfile:2:17: info DSL900")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from dslint import cli, config
@@ -69,7 +70,9 @@ def test_pyproject_without_the_table_is_skipped(repo: Path) -> None:
     assert Resolver()(str(repo / "sub" / "Dockerfile")).target == "outer"
 
 
-def test_search_stops_at_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_stops_at_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / ".dslint.toml", 'target = "outside"\n')
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     monkeypatch.chdir(tmp_path)
@@ -107,10 +110,12 @@ def test_ignore_accumulates_and_select_replaces_across_layers(repo: Path) -> Non
 
 
 def test_codes_may_be_names_and_prefixes_and_severity_prefixes_expand(repo: Path) -> None:
-    layer = load_file(write(repo / ".dslint.toml", (
-        'select = ["unknown-target", "dsl00"]\n'
-        '[severity]\nDSL0 = "info"\nDSL002 = "style"\n'
-    )))
+    layer = load_file(
+        write(
+            repo / ".dslint.toml",
+            ('select = ["unknown-target", "dsl00"]\n[severity]\nDSL0 = "info"\nDSL002 = "style"\n'),
+        )
+    )
     assert layer is not None
     assert layer.values["select"] == ("DSL002", "DSL00")
     assert layer.values["severity"]["DSL001"] == Severity.INFO
@@ -126,7 +131,7 @@ def test_codes_may_be_names_and_prefixes_and_severity_prefixes_expand(repo: Path
         ('fail-level = "loud"\n', "fail-level: expected one of error, warning"),
         ('[severity]\nDSL001 = "fatal"\n', "unknown severity 'fatal'"),
         ('[per-file-ignores]\n"x/*" = ["NOPE1"]\n', "per-file-ignores.'x/*': unknown rule"),
-        ('[options.DSL002]\nx = 1\n', "rule DSL002 unknown-target has no options"),
+        ("[options.DSL002]\nx = 1\n", "rule DSL002 unknown-target has no options"),
         ("target = [\n", "not valid TOML"),
     ],
 )
@@ -142,7 +147,9 @@ def test_bad_configuration_is_an_error_naming_file_and_key(
     assert out == ""
 
 
-def test_bad_environment_and_command_line_are_errors(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_environment_and_command_line_are_errors(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(repo / "Dockerfile", DOCKERFILE)
     monkeypatch.setenv("DSLINT_IGNORE", "DSL77")
     code, _, err = run(["Dockerfile"])
@@ -153,7 +160,9 @@ def test_bad_environment_and_command_line_are_errors(repo: Path, monkeypatch: py
 
 
 def test_per_file_ignores_match_globs_relative_to_the_config(repo: Path) -> None:
-    write(repo / ".dslint.toml", '[per-file-ignores]\n"legacy/*" = ["DSL002"]\n"*.old" = ["DSL001"]\n')
+    write(
+        repo / ".dslint.toml", '[per-file-ignores]\n"legacy/*" = ["DSL002"]\n"*.old" = ["DSL001"]\n'
+    )
     s = Resolver()(str(repo / "Dockerfile"))
     assert s.for_path(str(repo / "legacy" / "Dockerfile")).ignore == ("DSL002",)
     assert s.for_path(str(repo / "svc" / "x.old")).ignore == ("DSL001",)
@@ -178,7 +187,7 @@ class WithOptions(Rule):
     code = "DSL999"
     name = "with-options"
     severity = Severity.WARNING
-    options = {"trusted-registries": ("docker.io",), "strict": False}
+    options: ClassVar[dict[str, object]] = {"trusted-registries": ("docker.io",), "strict": False}
 
 
 def test_rule_options_are_checked_and_read(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,7 +199,7 @@ def test_rule_options_are_checked_and_read(repo: Path, monkeypatch: pytest.Monke
     assert s.option(WithOptions, "trusted-registries") == ("ghcr.io",)
     assert s.option(WithOptions, "strict") is False
     write(repo / ".dslint.toml", '[options.DSL999]\ntrusted-registry = ["ghcr.io"]\n')
-    with pytest.raises(ConfigError, match="unknown option 'trusted-registry'.*did you mean"):
+    with pytest.raises(ConfigError, match=r"unknown option 'trusted-registry'.*did you mean"):
         Resolver()(str(repo / "Dockerfile"))
     write(repo / ".dslint.toml", '[options.DSL999]\nstrict = "yes"\n')
     with pytest.raises(ConfigError, match=r"options\.DSL999\.strict: expected a value like"):
@@ -198,7 +207,10 @@ def test_rule_options_are_checked_and_read(repo: Path, monkeypatch: pytest.Monke
 
 
 def test_config_subcommand_and_show_settings_print_the_resolved_settings(repo: Path) -> None:
-    write(repo / "pyproject.toml", '[tool.dslint]\nignore = ["DSL900"]\n[tool.dslint.severity]\nDSL002 = "warning"\n')
+    write(
+        repo / "pyproject.toml",
+        '[tool.dslint]\nignore = ["DSL900"]\n[tool.dslint.severity]\nDSL002 = "warning"\n',
+    )
     code, out, _ = run(["config"])
     assert code == 0
     assert 'ignore = ["DSL900"]  # pyproject.toml [tool.dslint]' in out

@@ -22,7 +22,9 @@ def test_docstring_has_summary_why_bad_good(rule: type[Rule]) -> None:
 
 
 def _examples(rule: type[Rule], section: str) -> list[str]:
-    blocks = [code for lang, code in docs.parse(rule).blocks.get(section, []) if lang == "dockerfile"]
+    blocks = [
+        code for lang, code in docs.parse(rule).blocks.get(section, []) if lang == "dockerfile"
+    ]
     assert blocks, f"{rule.code}: no dockerfile example in ## {section}"
     return blocks
 
@@ -68,7 +70,9 @@ def test_docstring_checks_catch_a_malformed_docstring() -> None:
 
 
 def test_example_options_line() -> None:
-    assert docs.example_options("# dslint-options: target=runtime\nFROM x\n") == {"target": "runtime"}
+    assert docs.example_options("# dslint-options: target=runtime\nFROM x\n") == {
+        "target": "runtime"
+    }
     assert docs.example_options("FROM x\n# dslint-options: target=y\n") == {}
 
 

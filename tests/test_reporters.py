@@ -18,9 +18,18 @@ from typing import Any
 import pytest
 from conftest import SHARED
 from dslint import __version__
-from dslint.reporters import FORMATS, FileResult, checkstyle, concise, github, gitlab, junit
+from dslint.reporters import (
+    FORMATS,
+    FileResult,
+    checkstyle,
+    concise,
+    github,
+    gitlab,
+    junit,
+    sarif,
+    text,
+)
 from dslint.reporters import json as json_report
-from dslint.reporters import sarif, text
 from dslint.rule import Severity
 from reporter_cases import GOLDEN, SAMPLE_PATH, TEST_RULES, sample_results
 
@@ -72,15 +81,32 @@ def test_machine_formats_are_plain(fmt: str) -> None:
 
 def test_json_contract_is_unchanged() -> None:
     items = json.loads(render("json"))
-    assert [sorted(i) for i in items][0] == sorted(
-        ["path", "line", "column", "end_line", "end_column", "code", "rule", "severity",
-         "message", "fix"]
+    assert sorted(items[0]) == sorted(
+        [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "code",
+            "rule",
+            "severity",
+            "message",
+            "fix",
+        ]
     )
     assert items[0]["fix"] == {
         "title": "pin golang:1.22 by digest",
         "safe": False,
-        "edits": [{"line": 2, "column": 17, "end_line": 2, "end_column": 17,
-                   "replacement": "@sha256:0000"}],
+        "edits": [
+            {
+                "line": 2,
+                "column": 17,
+                "end_line": 2,
+                "end_column": 17,
+                "replacement": "@sha256:0000",
+            }
+        ],
     }
     assert [i["severity"] for i in items] == ["warning", "info", "error", "style"]
 
@@ -208,9 +234,15 @@ def test_gitlab_fingerprints_are_stable_and_survive_moved_lines() -> None:
     r = moved[0]
     r.lines = ["# a new comment line", *r.lines]
     r.findings = [
-        f.__class__(f.code, f.rule, f.severity, f.message,
-                    f.span._replace(line=f.span.line + 1, end_line=f.span.end_line + 1),
-                    f.path, f.fix)
+        f.__class__(
+            f.code,
+            f.rule,
+            f.severity,
+            f.message,
+            f.span._replace(line=f.span.line + 1, end_line=f.span.end_line + 1),
+            f.path,
+            f.fix,
+        )
         for f in r.findings
     ]
     again = json.loads(render("gitlab", moved))
@@ -233,8 +265,12 @@ def test_checkstyle_is_well_formed_and_complete() -> None:
     files = root.findall("file")
     assert [f.get("name") for f in files] == [SAMPLE_PATH, "clean/Dockerfile"]
     errors = files[0].findall("error")
-    assert [e.get("source") for e in errors] == ["dslint.TST002", "dslint.TST003",
-                                                 "dslint.TST001", "dslint.TST004"]
+    assert [e.get("source") for e in errors] == [
+        "dslint.TST002",
+        "dslint.TST003",
+        "dslint.TST001",
+        "dslint.TST004",
+    ]
     assert errors[2].get("message", "").endswith('<a & b>, "quoted"')
 
 
@@ -279,7 +315,11 @@ def test_text_underlines_the_span_and_shows_context_and_fix() -> None:
 
 def test_text_summary_table_counts_per_file_and_severity() -> None:
     out = render("text")
-    table = [line.split() for line in out.splitlines() if line.startswith(("file ", SAMPLE_PATH + " ", "total "))]
+    table = [
+        line.split()
+        for line in out.splitlines()
+        if line.startswith(("file ", SAMPLE_PATH + " ", "total "))
+    ]
     assert table == [
         ["file", "error", "warning", "info", "style", "total"],
         [SAMPLE_PATH, "1", "1", "1", "1", "4"],
@@ -320,7 +360,9 @@ def test_rich_text_keeps_exec_form_and_colours() -> None:
     assert "Found 4 problems" in plain
 
 
-def test_text_without_colour_is_identical_whatever_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_without_colour_is_identical_whatever_the_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert render("text") == (GOLDEN / "report.text").read_text(encoding="utf-8")
 
@@ -328,7 +370,16 @@ def test_text_without_colour_is_identical_whatever_the_terminal(monkeypatch: pyt
 def test_long_spans_show_their_first_line() -> None:
     results = sample_results()
     f = results[0].findings[0]
-    results[0].findings = [f.__class__(f.code, f.rule, f.severity, "whole file", f.span._replace(line=1, column=1, end_line=9, end_column=38), f.path)]
+    results[0].findings = [
+        f.__class__(
+            f.code,
+            f.rule,
+            f.severity,
+            "whole file",
+            f.span._replace(line=1, column=1, end_line=9, end_column=38),
+            f.path,
+        )
+    ]
     out = render("text", results)
     assert "… and 8 more lines, through line 9" in out
     assert out.count("^") == len("# syntax=docker/dockerfile:1")

@@ -43,9 +43,7 @@ class EveryCopy(Rule):
 
 @pytest.fixture(autouse=True)
 def test_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        registry, "RULES", (*registry.RULES, EveryRun, EveryCopy)
-    )
+    monkeypatch.setattr(registry, "RULES", (*registry.RULES, EveryRun, EveryCopy))
 
 
 def lint(text: str, *codes: str) -> list[tuple[int, str]]:
@@ -135,13 +133,7 @@ def test_syntax_errors_are_never_suppressed() -> None:
 
 
 def test_unused_suppression_messages() -> None:
-    text = (
-        "FROM alpine\n"
-        "# dslint ignore=TST101,TST102,nope\n"
-        "RUN a\n"
-        "# dslint ignore=DSL002\n"
-        "RUN b\n"
-    )
+    text = "FROM alpine\n# dslint ignore=TST101,TST102,nope\nRUN a\n# dslint ignore=DSL002\nRUN b\n"
     findings = lint_text(text, "Dockerfile", Settings(select=("TST101", "DSL900")))
     messages = {(f.span.line, f.span.column): f.message for f in findings if f.code == "DSL900"}
     assert messages == {
@@ -151,15 +143,14 @@ def test_unused_suppression_messages() -> None:
     }
     fix = next(f.fix for f in findings if f.span.line == 2 and f.fix)
     assert fix.title == "remove TST102, nope from the suppression"
-    assert [(e.span, e.replacement) for e in fix.edits] == [
-        ((2, 17, 2, 35), "TST101")
-    ]
+    assert [(e.span, e.replacement) for e in fix.edits] == [((2, 17, 2, 35), "TST101")]
 
 
 def test_unused_suppression_fix_removes_a_comment_left_empty() -> None:
     text = "FROM alpine\n# dslint ignore=TST102\nRUN a\n"
     (finding,) = [
-        f for f in lint_text(text, "Dockerfile", Settings(select=("TST", "DSL900")))
+        f
+        for f in lint_text(text, "Dockerfile", Settings(select=("TST", "DSL900")))
         if f.code == "DSL900"
     ]
     assert finding.message == (

@@ -26,8 +26,8 @@ def render(results: list[FileResult], out: TextIO) -> None:
         out.write(f"  <file name={quoteattr(r.path)}>\n")
         for f in r.findings:
             out.write(
-                f"    <error line=\"{f.span.line}\" column=\"{f.span.column}\" "
-                f"severity=\"{LEVELS[f.severity]}\" message={quoteattr(f.message)} "
+                f'    <error line="{f.span.line}" column="{f.span.column}" '
+                f'severity="{LEVELS[f.severity]}" message={quoteattr(f.message)} '
                 f"source={quoteattr('dslint.' + f.code)}/>\n"
             )
         out.write("  </file>\n")

@@ -30,9 +30,7 @@ def issues(results: list[FileResult]) -> list[dict[str, Any]]:
     for r in results:
         for f in r.findings:
             path = posix_path(f.path)
-            key = "\0".join(
-                (path, f.code, f.message, source_line(r, f.span.line).strip())
-            )
+            key = "\0".join((path, f.code, f.message, source_line(r, f.span.line).strip()))
             n = seen.get(key, 0)
             seen[key] = n + 1
             digest = hashlib.sha256(f"{key}\0{n}".encode()).hexdigest()

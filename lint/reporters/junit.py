@@ -18,18 +18,20 @@ def render(results: list[FileResult], out: TextIO) -> None:
     for r in results:
         n = len(r.findings)
         out.write(
-            f"  <testsuite name={quoteattr(r.path)} tests=\"{max(n, 1)}\" "
-            f"failures=\"{n}\" errors=\"0\">\n"
+            f'  <testsuite name={quoteattr(r.path)} tests="{max(n, 1)}" '
+            f'failures="{n}" errors="0">\n'
         )
         if not r.findings:
-            out.write(f"    <testcase name=\"dslint\" classname={quoteattr(r.path)}/>\n")
+            out.write(f'    <testcase name="dslint" classname={quoteattr(r.path)}/>\n')
         for f in r.findings:
             name = f"{f.code} {f.rule} at {f.span.line}:{f.span.column}"
             out.write(
                 f"    <testcase name={quoteattr(name)} classname={quoteattr(r.path)} "
-                f"file={quoteattr(r.path)} line=\"{f.span.line}\">\n"
+                f'file={quoteattr(r.path)} line="{f.span.line}">\n'
             )
-            body = f"{f.path}:{f.span.line}:{f.span.column}: {f.severity.label} {f.code} {f.message}"
+            body = (
+                f"{f.path}:{f.span.line}:{f.span.column}: {f.severity.label} {f.code} {f.message}"
+            )
             if f.fix is not None:
                 body += f"\nhelp: {f.fix.title}"
             out.write(

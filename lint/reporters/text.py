@@ -54,10 +54,11 @@ def snippet(f: Finding, lines: list[str]) -> list[Row]:
     if not 1 <= first <= len(lines):
         return []
     last = max(last, first)
-    rows: list[Row] = []
-    for n in range(max(first - CONTEXT, 1), first):
-        if lines[n - 1].strip():
-            rows.append(Row(str(n), _window(lines[n - 1].expandtabs(1), 0, 0)[0]))
+    rows: list[Row] = [
+        Row(str(n), _window(lines[n - 1].expandtabs(1), 0, 0)[0])
+        for n in range(max(first - CONTEXT, 1), first)
+        if lines[n - 1].strip()
+    ]
     shown = list(range(first, last + 1))
     hidden = 0
     if len(shown) > MAX_SPAN_LINES:  # a long span (a whole stage or file): its first line
@@ -191,22 +192,24 @@ def render(
     for result in results:
         for f in result.findings:
             out.write(_head(f) + "\n")
-            rows = snippet(f, result.lines)
-            if rows:
-                pad = " " * max(len(r.gutter) for r in rows)
+            frame = snippet(f, result.lines)
+            if frame:
+                pad = " " * max(len(r.gutter) for r in frame)
                 out.write(f"{pad} |\n")
-                for row in rows:
+                for row in frame:
                     out.write(f"{row.gutter.rjust(len(pad))} | {row.text}".rstrip() + "\n")
                     if row.marks is not None:
                         out.write(f"{pad} | {row.marks}\n")
             fix = _fix_line(f)
             if fix:
-                out.write(f"{' ' * len(rows[0].gutter) if rows else ''} = {fix}\n")
+                out.write(f"{' ' * len(frame[0].gutter) if frame else ''} = {fix}\n")
             out.write("\n")
     if quiet:
         return
     if any(r.findings for r in results):
-        out.writelines(line + "\n" for line in _align(table(results), set(range(1, len(ORDER) + 2))))
+        out.writelines(
+            line + "\n" for line in _align(table(results), set(range(1, len(ORDER) + 2)))
+        )
         out.write("\n")
     out.write(summary(results) + "\n")
     hint = docs_hint(results)
@@ -243,8 +246,8 @@ def _render_rich(
             stats = Table(box=box.SIMPLE_HEAD, show_edge=False)
             for i, name in enumerate(rows[0]):
                 stats.add_column(name, justify="right" if i == 0 else "left")
-            for row in rows[1:]:
-                stats.add_row(*(Text(c) for c in row))
+            for cells in rows[1:]:
+                stats.add_row(*(Text(c) for c in cells))
             con.print(stats)
         if not quiet:
             con.print(Text(summary(results), style="bold"))
@@ -259,11 +262,11 @@ def _render_rich(
             head.append(": ")
             head.append(f.message)
             con.print(head)
-            rows = snippet(f, result.lines)
-            pad = " " * max((len(r.gutter) for r in rows), default=0)
-            if rows:
+            frame = snippet(f, result.lines)
+            pad = " " * max((len(r.gutter) for r in frame), default=0)
+            if frame:
                 con.print(Text(f"{pad} |", style="blue"))
-            for row in rows:
+            for row in frame:
                 line = Text()
                 line.append(f"{row.gutter.rjust(len(pad))} | ", style="blue")
                 context = row.marks is None and bool(row.gutter)
@@ -286,8 +289,8 @@ def _render_rich(
         for i, name in enumerate(rows[0]):
             style = STYLES[ORDER[i - 1]] if 1 <= i <= len(ORDER) else None
             grid.add_column(name, justify="left" if i == 0 else "right", header_style=style)
-        for row in rows[1:-1]:
-            grid.add_row(*(Text(c, style="dim" if c == "0" else "") for c in row))
+        for cells in rows[1:-1]:
+            grid.add_row(*(Text(c, style="dim" if c == "0" else "") for c in cells))
         grid.add_section()
         grid.add_row(*(Text(c, style="bold") for c in rows[-1]))
         con.print(grid)
