@@ -111,8 +111,7 @@ class Settings:
         configured = self.options.get(rule.code, {})
         if name in configured:
             return configured[name]
-        defaults: Mapping[str, Any] = getattr(rule, "options", {})
-        return defaults[name]
+        return rule.options[name]
 
 
 def glob_matches(pattern: str, path: str, base: str) -> bool:
@@ -255,7 +254,7 @@ def _options(value: Any, where: str) -> dict[str, dict[str, Any]]:
     for key, table in value.items():
         code = resolve_code(key, where, exact=True)
         rule = by_code[code]
-        known: Mapping[str, Any] = getattr(rule, "options", {})
+        known: Mapping[str, Any] = rule.options
         here = f"{where}.{key}"
         if not isinstance(table, dict):
             raise ConfigError(f"{here}: expected a table of options, got {table!r}")

@@ -120,7 +120,7 @@ def page(rule: type[Rule]) -> str:
         lines.append("- BuildKit check: " + ", ".join(f"`{n}`" for n in rule.buildkit))
     if rule.hadolint:
         lines.append("- hadolint: " + ", ".join(f"`{c}`" for c in rule.hadolint))
-    options = getattr(rule, "options", {})
+    options = rule.options
     if options:
         lines.append(
             "- options (`[tool.dslint.options."

@@ -94,8 +94,8 @@ def lint_dockerfile(
     if rules is None:
         rules = selected_rules(settings)
     ctx = Context(df, settings, codes_run=frozenset(r.code for r in rules))
-    late = [r for r in rules if getattr(r, "after_suppressions", False)]
-    first = [r for r in rules if not getattr(r, "after_suppressions", False)]
+    late = [r for r in rules if r.after_suppressions]
+    first = [r for r in rules if not r.after_suppressions]
     findings = _run(first, ctx)
     if findings or late:
         findings = ctx.suppressions.filter(findings)

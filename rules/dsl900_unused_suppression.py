@@ -40,8 +40,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = Severity.INFO
     fixable = True
-    # runs after the other rules' findings went through the suppressions
-    after_suppressions = True
+    after_suppressions = True  # runs once the other findings went through suppressions
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         from dslint.rules import by_code
