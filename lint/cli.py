@@ -133,10 +133,9 @@ def report(args: argparse.Namespace, linted: list[FileResult], out: TextIO, colo
     if args.statistics and fmt == "json":
         import json
 
-        from dslint.reporters.text import statistics
+        from dslint.reporters.text import statistics_data
 
-        rows = statistics(linted)
-        json.dump([dict(zip(rows[0], row, strict=True)) for row in rows[1:]], out, indent=2)
+        json.dump(statistics_data(linted), out, indent=2)
         out.write("\n")
         return
     if fmt == "text":

@@ -135,11 +135,11 @@ def test_quiet_and_statistics() -> None:
     _, js, _ = run(["--statistics", "--format", "json", "Dockerfile"])
     assert json.loads(js) == [
         {
-            "count": "1",
+            "count": 1,
             "code": "DSL900",
             "name": "unused-suppression",
             "severity": "info",
-            "fixable": "yes",
+            "fixable": 1,
         }
     ]
     code, _, err = run(["--statistics", "--format", "sarif", "Dockerfile"])

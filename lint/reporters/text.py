@@ -123,24 +123,33 @@ def table(results: list[FileResult]) -> list[list[str]]:
     return rows
 
 
-def statistics(results: list[FileResult]) -> list[list[str]]:
-    """Header and one row per code: count, code, name, severity, fixable."""
+def statistics_data(results: list[FileResult]) -> list[dict[str, object]]:
+    """One item per code, most frequent first: count, code, name, severity (the
+    highest seen) and how many of the findings have a fix."""
     found: dict[str, list[Finding]] = {}
     for r in results:
         for f in r.findings:
             found.setdefault(f.code, []).append(f)
+    return [
+        {
+            "count": len(items),
+            "code": code,
+            "name": items[0].rule,
+            "severity": max(f.severity for f in items).label,
+            "fixable": sum(1 for f in items if f.fix is not None),
+        }
+        for code, items in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+
+
+def statistics(results: list[FileResult]) -> list[list[str]]:
+    """Header and one row per code: count, code, name, severity, fixable."""
     rows = [["count", "code", "name", "severity", "fixable"]]
-    for code, items in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        fixable = sum(1 for f in items if f.fix is not None)
-        severities = sorted({f.severity for f in items}, reverse=True)
+    for item in statistics_data(results):
+        count, fixable = item["count"], item["fixable"]
+        shown = "yes" if fixable == count else f"{fixable} of {count}" if fixable else ""
         rows.append(
-            [
-                str(len(items)),
-                code,
-                items[0].rule,
-                "/".join(s.label for s in severities),
-                "yes" if fixable == len(items) else f"{fixable}" if fixable else "",
-            ]
+            [str(count), str(item["code"]), str(item["name"]), str(item["severity"]), shown]
         )
     return rows
 
@@ -288,7 +297,12 @@ def _render_rich(
         grid = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for i, name in enumerate(rows[0]):
             style = STYLES[ORDER[i - 1]] if 1 <= i <= len(ORDER) else None
-            grid.add_column(name, justify="left" if i == 0 else "right", header_style=style)
+            grid.add_column(
+                name,
+                justify="left" if i == 0 else "right",
+                header_style=style,
+                overflow="fold",
+            )
         for cells in rows[1:-1]:
             grid.add_row(*(Text(c, style="dim" if c == "0" else "") for c in cells))
         grid.add_section()
