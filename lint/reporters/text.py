@@ -294,20 +294,20 @@ def _render_rich(
         return
     if any(r.findings for r in results):
         rows = table(results)
-        grid = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        grid = Table(box=box.SIMPLE, show_edge=False, show_footer=True)
         for i, name in enumerate(rows[0]):
             style = STYLES[ORDER[i - 1]] if 1 <= i <= len(ORDER) else None
             grid.add_column(
                 name,
+                footer=Text(rows[-1][i], style="bold"),
                 justify="left" if i == 0 else "right",
                 header_style=style,
                 overflow="fold",
             )
         for cells in rows[1:-1]:
             grid.add_row(*(Text(c, style="dim" if c == "0" else "") for c in cells))
-        grid.add_section()
-        grid.add_row(*(Text(c, style="bold") for c in rows[-1]))
         con.print(grid)
+        con.print()
     con.print(Text(summary(results), style="bold"))
     hint = docs_hint(results)
     if hint:
