@@ -225,3 +225,19 @@ def test_config_subcommand_and_show_settings_print_the_resolved_settings(repo: P
         import tomli as tomllib
 
     assert tomllib.loads(shown)["tool"]["dslint"]["ignore"] == ["DSL900"]
+
+
+def test_config_file_named_on_the_command_line_or_in_the_environment(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo / "Dockerfile", DOCKERFILE)
+    write(repo / "ci" / "lint.toml", '[tool.dslint]\ntarget = "nope"\n')  # a [tool.dslint] table
+    write(repo / "ci" / "plain.toml", 'target = "nope"\n')  # top-level keys
+    assert run(["Dockerfile"])[0] == 0
+    assert run(["--config", "ci/lint.toml", "Dockerfile"])[0] == 1
+    assert run(["--config", "ci/plain.toml", "Dockerfile"])[0] == 1
+    assert run(["--config", "ci/plain.toml", "--isolated", "Dockerfile"])[0] == 0
+    monkeypatch.setenv("DSLINT_CONFIG", "ci/plain.toml")
+    assert run(["Dockerfile"])[0] == 1
+    code, _, err = run(["--config", "ci/missing.toml", "Dockerfile"])
+    assert code == 2 and "ci/missing.toml: cannot read the configuration file" in err
