@@ -374,11 +374,21 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
 
 def _has_dslint_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError:
         return False
-    # cheap test first; load_file checks it properly
-    return "tool.dslint" in text
+    if b"dslint" not in data:  # cheap test first
+        return False
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # let load_file report it
+    tool = doc.get("tool")
+    return isinstance(tool, dict) and "dslint" in tool
 
 
 def environment_layer(environ: Mapping[str, str] | None = None) -> Layer:

@@ -241,3 +241,9 @@ def test_config_file_named_on_the_command_line_or_in_the_environment(
     assert run(["Dockerfile"])[0] == 1
     code, _, err = run(["--config", "ci/missing.toml", "Dockerfile"])
     assert code == 2 and "ci/missing.toml: cannot read the configuration file" in err
+
+
+def test_a_pyproject_that_only_mentions_dslint_is_not_a_configuration(repo: Path) -> None:
+    write(repo / ".dslint.toml", 'target = "outer"\n')
+    write(repo / "sub" / "pyproject.toml", '[project]\ndescription = "uses tool.dslint"\n')
+    assert Resolver()(str(repo / "sub" / "Dockerfile")).target == "outer"
