@@ -15,6 +15,7 @@ from dslint.rule import Finding, Rule
 if TYPE_CHECKING:
     from dslint.graph import StageGraph
     from dslint.scopes import Scopes
+    from dslint.suppress import Suppressions
 
 
 class InternalError(Exception):
@@ -27,6 +28,17 @@ class Context:
 
     dockerfile: Dockerfile
     settings: Settings
+    # codes of the rules that run on this file (for rules about other rules)
+    codes_run: frozenset[str] = frozenset()
+
+    @cached_property
+    def suppressions(self) -> Suppressions:
+        """The file's suppression comments. Rules that set ``after_suppressions``
+        run once the other rules' findings were filtered, so each entry's
+        ``used`` flag is final then (DSL900 reads it)."""
+        from dslint.suppress import collect
+
+        return collect(self.dockerfile)
 
     @cached_property
     def graph(self) -> StageGraph:
@@ -59,14 +71,9 @@ def selected_rules(settings: Settings) -> list[Rule]:
     return [rule() for rule in RULES if settings.enabled(rule)]
 
 
-def lint_dockerfile(
-    df: Dockerfile, settings: Settings, rules: list[Rule] | None = None
-) -> list[Finding]:
-    """All findings for one parsed file, sorted by position then code."""
-    if rules is None:
-        rules = selected_rules(settings)
-    ctx = Context(df, settings)
+def _run(rules: list[Rule], ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
+    df, settings = ctx.dockerfile, ctx.settings
     for rule in rules:
         try:
             produced = list(rule.check(ctx))
@@ -75,6 +82,28 @@ def lint_dockerfile(
         for f in produced:
             severity = settings.severity_of(f.code, f.severity)
             findings.append(dataclasses.replace(f, path=df.path, severity=severity))
+    return findings
+
+
+def lint_dockerfile(
+    df: Dockerfile, settings: Settings, rules: list[Rule] | None = None
+) -> list[Finding]:
+    """All findings for one parsed file that no suppression comment covers,
+    sorted by position then code. ``per-file-ignores`` that match the file's
+    path are applied here."""
+    settings = settings.for_path(df.path)
+    if rules is None:
+        rules = selected_rules(settings)
+    ctx = Context(df, settings, codes_run=frozenset(r.code for r in rules))
+    late = [r for r in rules if r.after_suppressions]
+    first = [r for r in rules if not r.after_suppressions]
+    findings = _run(first, ctx)
+    if findings or late:
+        findings = ctx.suppressions.filter(findings)
+    if late:
+        # a global ignore may silence these too; they never mark entries used
+        # that an earlier finding did not
+        findings += ctx.suppressions.filter(_run(late, ctx))
     findings.sort(key=lambda f: f.sort_key)
     return findings
 

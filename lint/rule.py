@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -81,6 +81,12 @@ class Rule:
     fixable: ClassVar[bool] = False
     buildkit: ClassVar[tuple[str, ...]] = ()  # BuildKit check names this rule covers
     hadolint: ClassVar[tuple[str, ...]] = ()  # hadolint codes this rule covers
+    # Options users may set in [tool.dslint.options.CODE]: name -> default value
+    # (str, bool, int, or a tuple of str). Read with ctx.settings.option(self, name).
+    options: ClassVar[Mapping[str, object]] = {}
+    # Run after the other rules' findings went through the suppression comments
+    # (DSL900 unused-suppression reads which suppressions matched).
+    after_suppressions: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from dslint.config import Settings
 from dslint.files import FileError, Source, decode, discover, read
@@ -38,10 +38,18 @@ def lint_source(source: Source, settings: Settings) -> FileResult:
         return FileResult(
             path=source.path, lines=df.lines, error=f"{source.path}: internal error: {exc}"
         )
-    return FileResult(path=source.path, findings=findings, lines=df.lines)
+    return FileResult(
+        path=source.path, findings=findings, lines=df.lines, fail_level=settings.fail_level
+    )
 
 
-def lint_one(path: str, settings: Settings, stdin_name: str | None = None) -> FileResult:
+def lint_one(
+    path: str, settings: Settings | Callable[[str], Settings], stdin_name: str | None = None
+) -> FileResult:
+    """``settings``: the settings, or a function giving them for a path (the
+    configuration file that applies depends on the file's folder)."""
+    if not isinstance(settings, Settings):
+        settings = settings((stdin_name or "-") if path == "-" else path)
     try:
         if path == "-":
             name = stdin_name or "-"
@@ -54,7 +62,9 @@ def lint_one(path: str, settings: Settings, stdin_name: str | None = None) -> Fi
 
 
 def lint_paths(
-    paths: Sequence[str], settings: Settings, stdin_name: str | None = None
+    paths: Sequence[str],
+    settings: Settings | Callable[[str], Settings],
+    stdin_name: str | None = None,
 ) -> list[FileResult]:
     """One result per file, in a stable order (arguments, then sorted discovery)."""
     results: list[FileResult] = []

@@ -27,6 +27,7 @@ from dslint.rules.dsl203_undefined_variable import UndefinedVariable
 from dslint.rules.dsl204_undefined_arg_in_from import UndefinedArgInFrom
 from dslint.rules.dsl205_empty_base_image_default import EmptyBaseImageDefault
 from dslint.rules.dsl206_unused_arg import UnusedArg
+from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
@@ -48,6 +49,7 @@ RULES: tuple[type[Rule], ...] = (
     UndefinedArgInFrom,
     EmptyBaseImageDefault,
     UnusedArg,
+    UnusedSuppression,
 )
 
 
