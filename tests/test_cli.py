@@ -163,8 +163,7 @@ def test_text_report_shows_the_span_and_a_summary(
     path.write_text(BROKEN)
     _, out, _ = run(["--no-color", str(path)], capsys)
     assert f"{path}:2:1: error DSL001 syntax-error: unknown instruction: RUNN" in out
-    assert " 2 | RUNN echo hi\n" in out
-    assert "   | ^^^^\n" in out
+    assert "\n1 | FROM alpine:3.20\n2 | RUNN echo hi\n  | ^^^^\n" in out
     assert "Found 1 problem (1 error) in 1 of 1 file." in out
 
 

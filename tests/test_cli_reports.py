@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from dslint import cli, config
 
 CLEAN = "FROM alpine:3.20 AS build\nRUN true\n"

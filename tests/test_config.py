@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
 from dslint import cli, config
 from dslint.config import ConfigError, Resolver, Settings, environment_layer, find_config, load_file
 from dslint.rule import Rule, Severity

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from dslint import docs
 from dslint.config import Settings
 from dslint.engine import lint_text

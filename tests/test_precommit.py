@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -93,7 +94,10 @@ def git_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
     files = {
-        "Dockerfile-multistage": "FROM alpine:3.20 AS build\nRUN true\nFROM scratch\n",
+        "Dockerfile-multistage": (
+            "FROM alpine:3.20 AS build\nRUN echo built > /out\nFROM alpine:3.20\n"
+            'COPY --from=build /out /out\nUSER 65534\nCMD ["cat", "/out"]\n'
+        ),
         "svc/api.dockerfile": "FROM alpine:3.20\n# dslint ignore=DSL002\nRUN true\n",
         "Containerfile": "FROM alpine:3.20\nRUN <<EOF\necho\n",
         "README.md": "# not a Dockerfile\n",

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED
+from reporter_cases import GOLDEN, SAMPLE_PATH, TEST_RULES, sample_results
+
 from dslint import __version__
 from dslint.reporters import (
     FORMATS,
@@ -31,7 +32,8 @@ from dslint.reporters import (
 )
 from dslint.reporters import json as json_report
 from dslint.rule import Severity
-from reporter_cases import GOLDEN, SAMPLE_PATH, TEST_RULES, sample_results
+
+from conftest import SHARED
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 UPDATE = bool(os.environ.get("DSLINT_UPDATE_GOLDENS"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from dslint import rules as registry
 from dslint.config import Settings
 from dslint.engine import Context, lint_text
