@@ -10,10 +10,28 @@ from __future__ import annotations
 from dslint.rule import Rule
 from dslint.rules.dsl001_syntax_error import SyntaxErrorRule
 from dslint.rules.dsl002_unknown_target import UnknownTarget
+from dslint.rules.dsl401_relative_workdir import RelativeWorkdir
+from dslint.rules.dsl402_copy_from_relative_source import CopyFromRelativeSource
+from dslint.rules.dsl501_untagged_image import UntaggedImage
+from dslint.rules.dsl502_latest_tag import LatestTag
+from dslint.rules.dsl631_expose_port_out_of_range import ExposePortOutOfRange
+from dslint.rules.dsl632_add_plain_files import AddPlainFiles
+from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
+from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
+from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
     UnknownTarget,
+    RelativeWorkdir,
+    CopyFromRelativeSource,
+    UntaggedImage,
+    LatestTag,
+    ExposePortOutOfRange,
+    AddPlainFiles,
+    CopySourcesToFile,
+    EnvRefersToSameEnv,
+    CopyRelativeDestination,
 )
 
 
