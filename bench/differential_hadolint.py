@@ -27,6 +27,7 @@ from pathlib import Path
 
 from dslint.config import Settings
 from dslint.engine import lint_text
+from dslint.parser import parse
 from dslint.rules import RULES
 
 Pair = tuple[str, int]
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ours: dict[str, set[Pair]] = defaultdict(set)
     messages: dict[tuple[str, str, int], str] = {}
     settings = Settings(select=tuple(sorted(set(mapping.values()))))
-    for path, found in zip(files, results):
+    for path, found in zip(files, results, strict=True):
         for item in found:
             code = str(item.get("code"))
             line = int(str(item.get("line", 0)))
@@ -100,21 +101,35 @@ def main(argv: list[str] | None = None) -> int:
                 theirs[code].add((path.name, line))
                 messages[(code, path.name, line)] = str(item.get("message", ""))
         text = path.read_bytes().decode("utf-8", errors="replace")
+        # hadolint reports the first line of the instruction: so do we here.
+        starts: dict[int, int] = {}
+        for ins in parse(text, path.name).instructions:
+            for n in range(ins.span.line, ins.span.end_line + 1):
+                starts.setdefault(n, ins.span.line)
         for f in lint_text(text, path.name, settings):
+            line = starts.get(f.span.line, f.span.line)
             for dl, dsl in mapping.items():
                 if f.code == dsl:
-                    ours[dl].add((path.name, f.span.line))
-                    messages[(dsl, path.name, f.span.line)] = f.message
+                    ours[dl].add((path.name, line))
+                    messages[(dsl, path.name, line)] = f.message
 
     print(f"{len(files)} files; hadolint could not parse {len(unparsed)}: {', '.join(unparsed)}")
-    print(f"{'hadolint':9} {'dslint':7} {'both':>5} {'only-hl':>8} {'only-ds':>8} {'agree':>6}")
+    print(
+        f"{'hadolint':9} {'dslint':7} {'both':>5} {'only-hl':>8} {'only-ds':>8} {'agree':>6}"
+        f" {'agree on files hadolint parses':>31}"
+    )
     for dl in sorted(mapping):
         dsl = mapping[dl]
         a, b = theirs[dl], ours[dl]
         both, only_h, only_d = a & b, a - b, b - a
         union = len(a | b)
         agree = f"{100 * len(both) / union:.0f}%" if union else "-"
-        print(f"{dl:9} {dsl:7} {len(both):5} {len(only_h):8} {len(only_d):8} {agree:>6}")
+        parsed = {p for p in a | b if p[0] not in unparsed}
+        agree_parsed = f"{100 * len(both) / len(parsed):.0f}%" if parsed else "-"
+        print(
+            f"{dl:9} {dsl:7} {len(both):5} {len(only_h):8} {len(only_d):8} {agree:>6}"
+            f" {agree_parsed:>31}"
+        )
         if args.verbose:
             for name, line in sorted(only_h):
                 if name in unparsed:

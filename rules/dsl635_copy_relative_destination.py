@@ -58,7 +58,7 @@ class CopyRelativeDestination(Rule):
                     continue
                 token = ins.args[-1]
                 dest = unquote(token.text)
-                if not dest or dest.startswith("$") or is_absolute(dest):
+                if not dest or dest.lstrip("\"'").startswith("$") or is_absolute(dest):
                     continue
                 yield self.finding(
                     token.span,
