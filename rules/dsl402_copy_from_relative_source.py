@@ -4,6 +4,7 @@ import posixpath
 from collections.abc import Iterator
 
 from dslint.engine import Context
+from dslint.model import Span
 from dslint.parser import has_variable
 from dslint.rule import Finding, Rule, Severity
 from dslint.rules.dsl401_relative_workdir import is_absolute, unquote, workdir_before
@@ -45,7 +46,8 @@ class CopyFromRelativeSource(Rule):
     file system, never from its WORKDIR (BuildKit reference, `COPY --from`). So
     after `WORKDIR /src` and `RUN make` in a build stage, `COPY --from=build
     out/app /app` looks for `/out/app` and fails, or worse copies an unrelated
-    file that happens to be there. dslint reports a relative source when the
+    file that happens to be there. The `source=` of `RUN --mount=from=<stage>`
+    works the same way. dslint reports a relative source when the
     stage (or a stage it is built `FROM`) set a WORKDIR other than `/`, and
     names the absolute path that was probably meant. Sources that start with a
     variable, with a top-level folder such as `usr/` or `etc/`, or with the
@@ -80,18 +82,28 @@ class CopyFromRelativeSource(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
         for ref in ctx.graph.references:
-            if ref.kind != "copy" or ref.status != "stage" or ref.target is None:
-                continue
-            ins = ref.instruction
-            if len(ins.args) < 2:
+            if ref.status != "stage" or ref.target is None:
                 continue
             source_stage = df.stages[ref.target]
             workdir = workdir_before(df, source_stage, None)
             if workdir.path is None or workdir.path == "/":
                 continue
+            ins = ref.instruction
+            sources: list[tuple[str, Span]] = []
+            if ref.kind == "copy":
+                sources = [(unquote(t.text), t.span) for t in ins.args[:-1]]
+                where = f"COPY --from={ref.text}"
+            else:
+                where = f"RUN --mount from={ref.text}"
+                for mount in ins.mounts:
+                    if mount.from_span != ref.span:
+                        continue
+                    for key in ("source", "src"):
+                        value = mount.options.get(key)
+                        if value:
+                            sources.append((value, _option_span(df.lines, mount.span, key, value)))
             top = workdir.path.lstrip("/").split("/", 1)[0]
-            for token in ins.args[:-1]:
-                source = unquote(token.text)
+            for source, span in sources:
                 if (
                     not source
                     or source.startswith(("$", "<<"))
@@ -106,8 +118,20 @@ class CopyFromRelativeSource(Rule):
                 if source.endswith("/") and not meant.endswith("/"):
                     meant += "/"
                 yield self.finding(
-                    token.span,
-                    f"COPY --from={ref.text} reads '{source}' from the root of stage "
+                    span,
+                    f"{where} reads '{source}' from the root of stage "
                     f"'{source_stage.label}', not from its WORKDIR {workdir.path}; "
                     f"write {meant} if that is what you meant",
                 )
+
+
+def _option_span(lines: list[str], span: Span, key: str, value: str) -> Span:
+    """The span of ``value`` in ``key=value`` inside a one-line ``--mount`` flag."""
+    if span.line != span.end_line or span.line > len(lines):
+        return span
+    text = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    at = text.find(f"{key}={value}")
+    if at < 0:
+        return span
+    column = span.column + at + len(key) + 1
+    return Span(span.line, column, span.line, column + len(value))

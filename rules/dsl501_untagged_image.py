@@ -66,7 +66,9 @@ class UntaggedImage(Rule):
     new major version of the image can break the build without any change to
     the Dockerfile. This holds for `FROM`, for `COPY --from=<image>` and for
     `RUN --mount=from=<image>` alike. A stage name, `scratch`, a digest, or a
-    FROM whose variables default to a tagged image are fine.
+    FROM whose variables default to a tagged image are fine, and a FROM whose
+    variables have no default is decided at build time. A bare `--from=name`
+    that names no stage is reported by DSL101 unknown-stage-reference instead.
 
     ## Bad
     ```dockerfile

@@ -93,6 +93,17 @@ def test_copy_from_relative_source_names_the_absolute_path() -> None:
     assert (f.span.line, f.span.column) == (6, 19)
 
 
+def test_mount_source_is_pointed_at() -> None:
+    text = (
+        "FROM golang:1.22 AS build\nWORKDIR /src\nRUN go build -o app\n"
+        "FROM alpine:3.20\nRUN --mount=type=bind,from=build,source=app,target=/a /a\n"
+    )
+    [f] = lint(text, "DSL402")
+    line = text.splitlines()[4]
+    assert line[f.span.column - 1 : f.span.end_column - 1] == "app"
+    assert "/src/app" in f.message
+
+
 def test_untagged_image_is_not_reported_for_a_stage_shadowing_an_image_name() -> None:
     text = "FROM golang:1.22 AS node\nFROM node\nCOPY --from=node /go /go\n"
     assert lint(text, "DSL501") == []
