@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dslint.engine import Context
 from dslint.model import Span
 from dslint.parser import has_variable
-from dslint.rule import Finding, Rule, Severity
+from dslint.rule import Edit, Finding, Fix, Rule, Severity
 from dslint.rules.dsl401_relative_workdir import is_absolute, unquote, workdir_before
 
 # Top-level folders of a Linux root file system: a relative source that starts
@@ -78,6 +78,7 @@ class CopyFromRelativeSource(Rule):
     code = "DSL402"
     name = "copy-from-relative-source"
     severity = Severity.WARNING
+    fixable = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
@@ -117,11 +118,16 @@ class CopyFromRelativeSource(Rule):
                 meant = posixpath.normpath(posixpath.join(workdir.path, source))
                 if source.endswith("/") and not meant.endswith("/"):
                     meant += "/"
+                fix = None
+                if not ins.json and span.end_column - span.column == len(source):
+                    # Unsafe: the author may have meant the path from the root.
+                    fix = Fix(f"read {meant}", (Edit(span, meant),), safe=False)
                 yield self.finding(
                     span,
                     f"{where} reads '{source}' from the root of stage "
                     f"'{source_stage.label}', not from its WORKDIR {workdir.path}; "
                     f"write {meant} if that is what you meant",
+                    fix=fix,
                 )
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from dslint.engine import Context
 from dslint.parser import has_variable
-from dslint.rule import Finding, Rule, Severity
+from dslint.rule import Edit, Finding, Fix, Rule, Severity
 from dslint.rules.dsl401_relative_workdir import unquote
 
 # Local archives ADD unpacks (tar, optionally compressed), as suffixes.
@@ -25,7 +25,9 @@ class AddPlainFiles(Rule):
     COPY, but a reader has to check every source to know that, and a file that
     later becomes a `.tar.gz` is silently unpacked. COPY says what happens.
     A source with a variable is not judged. Zip files are not unpacked by ADD,
-    so they count as plain files.
+    so they count as plain files. ADD recognises a tar archive by its content,
+    so the fix (ADD → COPY) is offered as unsafe: check that no source is a
+    tar file without an archive suffix.
 
     ## Bad
     ```dockerfile
@@ -45,6 +47,7 @@ class AddPlainFiles(Rule):
     code = "DSL632"
     name = "add-plain-files"
     severity = Severity.WARNING
+    fixable = True
     hadolint = ("DL3020",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -59,7 +62,12 @@ class AddPlainFiles(Rule):
             ):
                 continue
             shown = " ".join(sources)
+            keyword = ins.keyword_token
+            copy = "copy" if keyword.text.islower() else "COPY"
+            # Unsafe: ADD also unpacks a tar archive whose name has no archive suffix.
+            fix = Fix(f"replace ADD with {copy}", (Edit(keyword.span, copy),), safe=False)
             yield self.finding(
-                ins.keyword_token.span,
+                keyword.span,
                 f"ADD {shown} copies plain local files: use COPY, which does only that",
+                fix=fix,
             )

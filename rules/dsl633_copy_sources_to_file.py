@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context
+from dslint.model import Span
 from dslint.parser import has_variable
-from dslint.rule import Finding, Rule, Severity
+from dslint.rule import Edit, Finding, Fix, Rule, Severity
 from dslint.rules.dsl401_relative_workdir import unquote
 
 
@@ -34,6 +35,7 @@ class CopySourcesToFile(Rule):
     code = "DSL633"
     name = "copy-sources-to-file"
     severity = Severity.WARNING
+    fixable = True
     hadolint = ("DL3021",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -45,8 +47,15 @@ class CopySourcesToFile(Rule):
             if dest.endswith(("/", "\\")) or dest in (".", "..") or has_variable(dest):
                 continue
             count = len(ins.args) - 1
+            fix = None
+            if not ins.json:
+                end = dest_token.span
+                at = end.end_column - (1 if dest_token.text != dest else 0)
+                point = Span(end.end_line, at, end.end_line, at)
+                fix = Fix(f"write the destination as {dest}/", (Edit(point, "/"),))
             yield self.finding(
                 dest_token.span,
                 f"{ins.keyword} has {count} sources, so its destination '{dest}' must be a "
                 f"directory: write '{dest}/'",
+                fix=fix,
             )

@@ -142,3 +142,36 @@ def test_readme_lists_own_rules_and_links_the_mapping() -> None:
     for code in OWN:
         assert f"| {code} |" in readme
     assert "docs/mapping.md" in readme
+
+
+def _apply(text: str, f: Finding) -> str:
+    assert f.fix is not None
+    lines = text.split("\n")
+    for edit in f.fix.edits:
+        sp = edit.span
+        assert sp.line == sp.end_line
+        line = lines[sp.line - 1]
+        lines[sp.line - 1] = line[: sp.column - 1] + edit.replacement + line[sp.end_column - 1 :]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "fixed_line", "safe"),
+    [
+        ("DSL632", "FROM alpine:3.20\nadd app.py /srv/\n", "copy app.py /srv/", False),
+        ("DSL633", "FROM alpine:3.20\nCOPY a b /srv\n", "COPY a b /srv/", True),
+        ("DSL633", 'FROM alpine:3.20\nCOPY a b "/srv"\n', 'COPY a b "/srv/"', True),
+        (
+            "DSL402",
+            "FROM alpine:3.20 AS b\nWORKDIR /w\nFROM b\nCOPY --from=b out /o\n",
+            "COPY --from=b /w/out /o",
+            False,
+        ),
+    ],
+)
+def test_fixes_produce_the_intended_line(code: str, text: str, fixed_line: str, safe: bool) -> None:
+    [f] = lint(text, code)
+    assert f.fix is not None and f.fix.safe is safe
+    fixed = _apply(text, f)
+    assert fixed.splitlines()[-1] == fixed_line
+    assert lint(fixed, code) == []
