@@ -21,8 +21,9 @@ class CopyRelativeDestination(Rule):
     neither the stage nor a stage it is built `FROM` set one, that is whatever
     the base image chose (`/` for many images, `/go` or `/usr/src/app` for
     others): the Dockerfile alone does not say where the files land. dslint
-    follows WORKDIR through `FROM <stage>` (hadolint loses it when a stage has
-    no name, and mixes up two stages built from the same image), does not judge
+    follows WORKDIR through `FROM <stage>` stage by stage (hadolint keys it by
+    stage name or image name, so two stages built from the same image share
+    it, and a stage `FROM` a variable that names stages is not followed), does not judge
     `FROM scratch` (its working directory is `/`) and skips destinations that
     start with a variable.
 
