@@ -14,7 +14,7 @@ from dslint.rules.dsl401_relative_workdir import RelativeWorkdir
 from dslint.rules.dsl402_copy_from_relative_source import CopyFromRelativeSource
 from dslint.rules.dsl501_untagged_image import UntaggedImage
 from dslint.rules.dsl502_latest_tag import LatestTag
-from dslint.rules.dsl631_expose_port_out_of_range import ExposePortOutOfRange
+from dslint.rules.dsl631_invalid_expose_port import InvalidExposePort
 from dslint.rules.dsl632_add_plain_files import AddPlainFiles
 from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
 from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
@@ -27,7 +27,7 @@ RULES: tuple[type[Rule], ...] = (
     CopyFromRelativeSource,
     UntaggedImage,
     LatestTag,
-    ExposePortOutOfRange,
+    InvalidExposePort,
     AddPlainFiles,
     CopySourcesToFile,
     EnvRefersToSameEnv,
