@@ -27,7 +27,6 @@ from dslint.rules.dsl203_undefined_variable import UndefinedVariable
 from dslint.rules.dsl204_undefined_arg_in_from import UndefinedArgInFrom
 from dslint.rules.dsl205_empty_base_image_default import EmptyBaseImageDefault
 from dslint.rules.dsl206_unused_arg import UnusedArg
-from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 from dslint.rules.dsl401_relative_workdir import RelativeWorkdir
 from dslint.rules.dsl402_copy_from_relative_source import CopyFromRelativeSource
 from dslint.rules.dsl501_untagged_image import UntaggedImage
@@ -37,6 +36,7 @@ from dslint.rules.dsl632_add_plain_files import AddPlainFiles
 from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
 from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
 from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
+from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,

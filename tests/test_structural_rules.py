@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, SHARED
+
 from dslint.config import Settings
 from dslint.engine import lint_text
 from dslint.rule import Finding, Rule
 from dslint.rules import RULES
+
+from conftest import ROOT, SHARED
 
 OWN = ("DSL401", "DSL402", "DSL501", "DSL502", "DSL631", "DSL632", "DSL633", "DSL634", "DSL635")
 OWN_RULES = [r for r in RULES if r.code in OWN]
