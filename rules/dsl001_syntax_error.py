@@ -35,6 +35,7 @@ class SyntaxErrorRule(Rule):
     code = "DSL001"
     name = "syntax-error"
     severity = Severity.ERROR
+    hadolint = ("DL1000", "DL3043", "DL3061")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
