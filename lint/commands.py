@@ -375,6 +375,8 @@ def package_op(cmd: Command) -> PackageOp | None:
 
 
 def _package_name(manager: str, word: str) -> str:
+    if manager == "apk" and word.startswith(".") and not word.startswith("./"):
+        return word  # a virtual package (apk add --virtual .build-deps)
     if word.startswith((".", "/", "~")) or word.endswith((".deb", ".rpm", ".apk")):
         return ""
     if manager in _APT:

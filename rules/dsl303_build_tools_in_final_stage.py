@@ -15,7 +15,7 @@ from dslint.engine import Context
 from dslint.model import Instruction
 from dslint.parser import has_variable
 from dslint.rule import Finding, Rule, Severity
-from dslint.rules.dsl3_shipped import chain_instructions, find_word, is_windows
+from dslint.rules.dsl3_shipped import chain_instructions, find_word, is_dev_target, is_windows
 
 BUILD_PACKAGES = frozenset(
     {
@@ -35,6 +35,8 @@ BUILD_PACKAGES = frozenset(
         "gradle",
     }
 )
+# Counted only next to another build tool: on its own it is usually a run-time need.
+RUNTIME_TOO = frozenset({"git"})
 _VERSIONED_COMPILER = re.compile(r"^(gcc|g\+\+|clang)-[0-9.]+$")
 
 
@@ -65,7 +67,8 @@ class BuildToolsInFinalStage(Rule):
     an attacker a compiler. Install them in a builder stage and copy only the
     result, or remove them in the same RUN (`apk add --virtual .build-deps ...
     && apk del .build-deps`, `apt-get purge --auto-remove`). Builder stages are
-    not judged.
+    not judged, nor targets named as dev or test environments; `git` alone is
+    not reported, as applications often need it at run time.
 
     ## Bad
     ```dockerfile
@@ -98,7 +101,7 @@ class BuildToolsInFinalStage(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if is_windows(ctx):
+        if is_windows(ctx) or is_dev_target(ctx):
             return
         df = ctx.dockerfile
         installed: dict[str, _Installed] = {}
@@ -150,6 +153,8 @@ class BuildToolsInFinalStage(Rule):
         for item in installed.values():
             by_ins.setdefault(item.ins.index, []).append(item)
         for items in by_ins.values():
+            if all(i.package in RUNTIME_TOO for i in items):
+                continue  # git alone is usually needed at run time (gitea, CI runners)
             ins = items[0].ins
             names = [i.package for i in items]
             stage = df.stages[ins.stage].label if ins.stage is not None else "?"

@@ -38,7 +38,8 @@ class FinalStageRunsAsRoot(Rule):
     runtime`) counts, builder stages are not judged, and a base the knowledge
     base knows to run as non-root (distroless `:nonroot`, .NET chiseled) needs
     no `USER`. Images that drop privileges at start with `gosu`, `su-exec` or
-    `setpriv` are left alone. hadolint's DL3002 checks the last `USER` of every
+    `setpriv`, images that run nothing (`scratch` with only files) and Windows
+    images are left alone. hadolint's DL3002 checks the last `USER` of every
     stage instead.
 
     ## Bad
@@ -105,6 +106,14 @@ class FinalStageRunsAsRoot(Rule):
         base = root(ctx)
         if base is None or (base.info is not None and base.info.nonroot):
             return  # the base image is not known, or runs as non-root
+        if base.info is not None and not base.info.has_default_command:
+            commands = [
+                ins
+                for ins in chain_instructions(ctx, possible=True)
+                if ins.keyword in ("CMD", "ENTRYPOINT")
+            ]
+            if not commands:
+                return  # nothing runs in it: a data or export image
         yield self.finding(
             base.span,
             f"the shipped stage '{stage.label}' has no USER and {base.image} runs as root "

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.engine import Context
 from dslint.rule import Finding, Rule, Severity
-from dslint.rules.dsl3_shipped import chain_instructions
+from dslint.rules.dsl3_shipped import chain_instructions, is_dev_target
 
 # COPY --from resolves its sources from the root of the other stage, ignoring
 # its WORKDIR (BuildKit), so "." is that root too.
@@ -23,7 +23,8 @@ class CopiesWholeStage(Rule):
     multi-stage build, and the copy overwrites the shipped stage's own files.
     Copy only the paths the application needs (`COPY --from=build /out/app
     /app`). hadolint's DL3067 flags `COPY --from=<any> / /` in every stage;
-    this rule judges only the shipped stages and any destination. Squashing a
+    this rule judges only the shipped stages (not dev or test targets) and any
+    destination. Squashing a
     stage into `FROM scratch` (`COPY --from=x / /`) and helper images made to
     be copied whole (`tonistiigi/xx`) are left alone.
 
@@ -55,6 +56,8 @@ class CopiesWholeStage(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
+        if is_dev_target(ctx):
+            return  # a dev environment may bundle whole tool images on purpose
         for ins in chain_instructions(ctx):
             if ins.keyword != "COPY" or ins.heredocs:
                 continue

@@ -137,12 +137,18 @@ def find_word(df: Dockerfile, ins: Instruction, word: str, after: Span | None = 
 
 
 _WINDOWS_SHELL = re.compile(r"(powershell|pwsh|cmd)(\.exe)?\b", re.IGNORECASE)
+_WINDOWS_IMAGE = re.compile(r"nanoserver|windowsservercore|servercore|windows/", re.IGNORECASE)
 _DRIVE_PATH = re.compile(r"^[\"']?[A-Za-z]:[\\/]")
 
 
 def is_windows(ctx: Context) -> bool:
-    """A Windows image (a PowerShell/cmd SHELL or a ``C:\\`` WORKDIR in the
-    shipped chain): the Linux facts of these rules do not apply."""
+    """A Windows image (a nanoserver/servercore base, a PowerShell/cmd SHELL or
+    a ``C:\\`` WORKDIR in the shipped chain): the Linux facts of these rules do
+    not apply."""
+    for stage in chain_stages(ctx, possible=True):
+        base = stage.base_expanded or (stage.base.text if stage.base is not None else "")
+        if _WINDOWS_IMAGE.search(base):
+            return True
     for ins in chain_instructions(ctx, possible=True):
         if ins.keyword == "SHELL" and _WINDOWS_SHELL.search(ins.original):
             return True
