@@ -15,7 +15,13 @@ from dslint.engine import Context
 from dslint.model import Instruction
 from dslint.parser import has_variable
 from dslint.rule import Finding, Rule, Severity
-from dslint.rules.dsl3_shipped import chain_instructions, find_word, is_dev_target, is_windows
+from dslint.rules.dsl3_shipped import (
+    chain_instructions,
+    find_word,
+    is_dev_target,
+    is_windows,
+    runs_application,
+)
 
 BUILD_PACKAGES = frozenset(
     {
@@ -67,8 +73,10 @@ class BuildToolsInFinalStage(Rule):
     an attacker a compiler. Install them in a builder stage and copy only the
     result, or remove them in the same RUN (`apk add --virtual .build-deps ...
     && apk del .build-deps`, `apt-get purge --auto-remove`). Builder stages are
-    not judged, nor targets named as dev or test environments; `git` alone is
-    not reported, as applications often need it at run time.
+    not judged, nor images meant as a build, CI, dev or test environment (named
+    so, or running no application: no EXPOSE and no CMD/ENTRYPOINT but a
+    shell or a build script); `git` alone is not reported, as applications
+    often need it at run time.
 
     ## Bad
     ```dockerfile
@@ -101,8 +109,8 @@ class BuildToolsInFinalStage(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if is_windows(ctx) or is_dev_target(ctx):
-            return
+        if is_windows(ctx) or is_dev_target(ctx) or not runs_application(ctx):
+            return  # a dev, CI, tool or base image may carry a toolchain on purpose
         df = ctx.dockerfile
         installed: dict[str, _Installed] = {}
         groups: dict[str, list[str]] = {}

@@ -157,18 +157,76 @@ def is_windows(ctx: Context) -> bool:
     return False
 
 
+_SHELL_PROGRAM = re.compile(r"^(.*/)?(bash|sh|zsh|ash|dash|fish)$")
+_BUILD_PROGRAM = re.compile(r"build|fuzz|test|compile|lint", re.IGNORECASE)
+_INIT_PROGRAMS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
+
+
+def _program(ins: Instruction) -> tuple[str, int]:
+    """The program a CMD/ENTRYPOINT runs (after an init such as tini) and how
+    many words it has from there."""
+    if ins.json:
+        words = [a.text for a in ins.args]
+    else:
+        words = [w.strip("\"'") for w in (ins.rest.text if ins.rest else "").split()]
+    while words and words[0].rsplit("/", 1)[-1] in _INIT_PROGRAMS:
+        words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]
+    return (words[0] if words else ""), len(words)
+
+
 def runs_application(ctx: Context) -> bool:
-    """Whether the shipped chain is meant to run an application: it sets CMD,
-    ENTRYPOINT or EXPOSE (tool, CI and base images usually set none)."""
-    return any(ins.keyword in ("CMD", "ENTRYPOINT", "EXPOSE") for ins in chain_instructions(ctx))
+    """Whether the shipped chain is meant to run an application: it sets
+    EXPOSE, or a CMD/ENTRYPOINT that is neither a bare shell (a toolbox image)
+    nor a build, test or fuzz script (a build environment). Tool, CI and base
+    images usually set none of these."""
+    for ins in chain_instructions(ctx):
+        if ins.keyword == "EXPOSE":
+            return True
+        if ins.keyword in ("CMD", "ENTRYPOINT"):
+            program, count = _program(ins)
+            if not program:
+                continue
+            if _SHELL_PROGRAM.match(program) and count == 1:
+                continue
+            if _BUILD_PROGRAM.search(program.rsplit("/", 1)[-1]):
+                continue
+            return True
+    return False
+
+
+DEV_FILE_WORDS = frozenset(
+    {
+        "ci",
+        "dev",
+        "devel",
+        "development",
+        "devcontainer",
+        "test",
+        "tests",
+        "testing",
+        "lint",
+        "build",
+        "builder",
+        "fuzz",
+        "fuzzing",
+        "tools",
+        "debug",
+        "tilt",
+        "check",
+    }
+)
 
 
 def is_dev_target(ctx: Context) -> bool:
-    """The target stage's name says it is a build, test or dev environment."""
+    """The target stage's name, or the file's name (``Dockerfile.ci``,
+    ``test.Dockerfile``), says it is a build, test or dev environment."""
     stage = target_stage(ctx)
-    return (
-        stage is not None and stage.alias is not None and bool(DEV_STAGE_NAMES.match(stage.alias))
-    )
+    if stage is not None and stage.alias is not None and DEV_STAGE_NAMES.match(stage.alias):
+        return True
+    name = ctx.dockerfile.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return any(word in DEV_FILE_WORDS for word in re.split(r"[._-]+", name))
 
 
 @dataclass(frozen=True, slots=True)
