@@ -15,6 +15,7 @@ apt, aptitude, apk, yum, dnf, microdnf, tdnf) for the DSL3xx rules.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -24,8 +25,26 @@ from dslint.model import Instruction
 
 _OPERATOR_CHARS = "&|;()\n"
 _RESERVED = frozenset(
-    {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time"}
+    {
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "do",
+        "done",
+        "esac",
+        "while",
+        "until",
+        "!",
+        "{",
+        "}",
+        "time",
+    }
 )
+_BLOCK_OPEN = frozenset({"if", "case", "while", "until"})
+_BLOCK_CLOSE = frozenset({"fi", "esac", "done"})
+_TESTS = frozenset({"[", "[[", "test"})
 _SKIP_HEADERS = frozenset({"for", "case", "select", "function"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "builtin", "eval", "xargs"})
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
@@ -46,6 +65,7 @@ class Command:
     words: tuple[Word, ...]
     env: tuple[tuple[str, str], ...] = ()  # leading NAME=value assignments
     source: str = ""  # the script it came from
+    conditional: bool = False  # inside if/case/while, or after `test ... &&` / `||`
 
     @property
     def argv(self) -> list[str]:
@@ -165,7 +185,9 @@ def _tokens(script: str) -> Iterator[tuple[str, str]]:
         yield "word", raw
 
 
-def _finish(raw_words: list[str], source: str, out: list[Command], depth: int) -> None:
+def _finish(
+    raw_words: list[str], source: str, out: list[Command], depth: int, conditional: bool = False
+) -> None:
     words = [Word(_unquote(r), r, "$" in r or "`" in r) for r in raw_words]
     env: list[tuple[str, str]] = []
     while words and _ASSIGNMENT.match(words[0].raw):
@@ -199,10 +221,13 @@ def _finish(raw_words: list[str], source: str, out: list[Command], depth: int) -
         for k, arg in enumerate(argv[1:], start=1):
             if arg.startswith("-") and not arg.startswith("--") and "c" in arg:
                 if k + 1 < len(words) and not words[k + 1].dynamic:
-                    out.extend(split_commands(argv[k + 1], _depth=depth + 1))
+                    inner = split_commands(argv[k + 1], _depth=depth + 1)
+                    if conditional:
+                        inner = [dataclasses.replace(c, conditional=True) for c in inner]
+                    out.extend(inner)
                     return
                 break
-    out.append(Command(tuple(words), tuple(env), source))
+    out.append(Command(tuple(words), tuple(env), source, conditional))
 
 
 def split_commands(script: str, *, _depth: int = 0) -> list[Command]:
@@ -210,20 +235,34 @@ def split_commands(script: str, *, _depth: int = 0) -> list[Command]:
     out: list[Command] = []
     current: list[str] = []
     skip_next = False
+    blocks = 0  # open if/case/while/until blocks
+    guarded = False  # the next command runs only if a test succeeded (or failed)
+
+    def finish(op: str) -> None:
+        nonlocal blocks, guarded
+        lead = [_unquote(w) for w in current[:3]]
+        opens = sum(1 for w in lead if w in _BLOCK_OPEN)
+        closes = sum(1 for w in lead if w in _BLOCK_CLOSE)
+        blocks += opens
+        is_test = bool(lead) and lead[-1 if lead[0] in _RESERVED else 0] in _TESTS
+        _finish(current, script, out, _depth, blocks > 0 or guarded)
+        blocks = max(0, blocks - closes)
+        guarded = (op == "&&" and (is_test or guarded)) or op == "||"
+
     for kind, text in _tokens(script):
         if kind == "redirect":
             skip_next = True
             continue
         if kind == "op":
             skip_next = False
-            _finish(current, script, out, _depth)
+            finish(text)
             current = []
             continue
         if skip_next:
             skip_next = False
             continue
         current.append(text)
-    _finish(current, script, out, _depth)
+    finish("")
     return out
 
 

@@ -131,6 +131,8 @@ class BuildToolsInFinalStage(Rule):
             this_run: list[str] = []
             for cmd in commands:
                 op = package_op(cmd)
+                if op is not None and op.action == "install" and cmd.conditional:
+                    continue  # installed only under a condition: not by default
                 if op is not None and op.action == "install":
                     for name in op.packages:
                         if is_build_package(name):
@@ -155,7 +157,7 @@ class BuildToolsInFinalStage(Rule):
                 if cmd.name == "npm" and "prune" in argv[1:2]:
                     pruned = True
                 what = installs_dev_dependencies(cmd, node_env)
-                if what is not None:
+                if what is not None and not cmd.conditional:
                     dev_installs.append((ins, what))
         by_ins: dict[int, list[_Installed]] = {}
         for item in installed.values():

@@ -243,6 +243,8 @@ def build_steps(ctx: Context) -> list[BuildStep]:
         if ins.keyword != "RUN":
             continue
         for cmd in commands_of(ins):
+            if cmd.conditional:
+                continue
             what = build_command(cmd)
             if what is not None:
                 out.append(BuildStep(ins, cmd, what))
