@@ -61,9 +61,11 @@ class MissingRuntimeStage(Rule):
         label = stage.label
         if reason.root is not None and reason.root.info is not None:
             info = reason.root.info
+            via = "" if reason.root.stage is stage else f" (in stage '{reason.root.stage.label}')"
             why = (
                 f"stage '{label}' is what this file ships, and it starts from "
-                f"{reason.root.image}, a build toolchain ({format_size(info.size_mb)} compressed)"
+                f"{reason.root.image}{via}, a build toolchain ({format_size(info.size_mb)} "
+                "compressed)"
             )
             span = reason.root.span
             root = reason.root

@@ -169,9 +169,11 @@ class BuildToolsInFinalStage(Rule):
             names = [i.package for i in items]
             stage = df.stages[ins.stage].label if ins.stage is not None else "?"
             shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            target = df.stages[ctx.target].label if ctx.target is not None else stage
+            where = f"stage '{stage}'" if stage == target else f"stage '{target}' (from '{stage}')"
             yield self.finding(
                 find_word(df, ins, names[0]),
-                f"stage '{stage}' ships build tools ({shown}) installed with {items[0].op.manager}: "
+                f"{where} ships build tools ({shown}) installed with {items[0].op.manager}: "
                 "they stay in the final image; install them in a builder stage and copy only "
                 "the result, or remove them in the same RUN",
             )
