@@ -457,8 +457,8 @@ def build_command(cmd: Command) -> str | None:
             return f"{name} {next(g for g in goals if g in _MAVEN_GOALS)}"
         return None
     if name in ("gradle", "gradlew"):
-        tasks = [a.rsplit(":", 1)[-1].lower() for a in operands]
-        hit = next((t for t in tasks if t in _GRADLE_TASKS), None)
+        tasks = [a.rsplit(":", 1)[-1] for a in operands]
+        hit = next((t for t in tasks if t.lower() in _GRADLE_TASKS), None)
         return f"{name} {hit}" if hit else None
     if name == "go" and operands[:1] == ["build"]:
         return "go build"

@@ -26,7 +26,7 @@ from dslint.parser import has_variable, parse_image_ref
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 # docker-library publishes every official image per architecture too (amd64/node).

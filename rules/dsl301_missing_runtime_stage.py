@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dslint.engine import Context
 from dslint.images import format_size
 from dslint.rule import Finding, Rule, Severity
-from dslint.rules.dsl3_shipped import build_stage_reason, known_root, stage_span
+from dslint.rules.dsl3_shipped import Root, build_stage_reason, known_root, stage_span
 
 
 class MissingRuntimeStage(Rule):
@@ -68,7 +68,7 @@ class MissingRuntimeStage(Rule):
                 "compressed)"
             )
             span = reason.root.span
-            root = reason.root
+            root: Root | None = reason.root
             alternatives = info.alternatives()
         else:
             assert reason.step is not None
