@@ -69,15 +69,14 @@ class FinalStageWithoutCommand(Rule):
             ins.keyword in _RUNTIME_SETTINGS for ins in instructions
         ):
             return  # a data image (files only): nothing says it is meant to run
+        if root.info.has_shell:
+            advice = "an ENTRYPOINT or CMD"
+        else:
+            advice = '`ENTRYPOINT ["/path/to/app"]` in exec form (the image has no shell)'
         yield self.finding(
             root.span,
             f"the shipped stage '{stage.label}' has no CMD or ENTRYPOINT and {root.image} "
-            "defines none, so `docker run` cannot start the image: add "
-            '`ENTRYPOINT ["/path/to/app"]` (exec form: the image has no shell)'
-            if not root.info.has_shell
-            else f"the shipped stage '{stage.label}' has no CMD or ENTRYPOINT and "
-            f"{root.image} defines none, so `docker run` cannot start the image: add "
-            "an ENTRYPOINT or CMD",
+            f"defines none, so `docker run` cannot start the image: add {advice}",
         )
 
 
