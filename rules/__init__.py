@@ -37,6 +37,13 @@ from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
 from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
 from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
 from dslint.rules.dsl900_unused_suppression import UnusedSuppression
+from dslint.rules.dsl301_missing_runtime_stage import MissingRuntimeStage
+from dslint.rules.dsl302_heavy_final_base_image import HeavyFinalBaseImage
+from dslint.rules.dsl303_build_tools_in_final_stage import BuildToolsInFinalStage
+from dslint.rules.dsl304_final_stage_runs_as_root import FinalStageRunsAsRoot
+from dslint.rules.dsl305_final_stage_without_command import FinalStageWithoutCommand
+from dslint.rules.dsl306_copies_whole_stage import CopiesWholeStage
+from dslint.rules.dsl307_secret_in_shipped_image import SecretInShippedImage
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
@@ -68,6 +75,13 @@ RULES: tuple[type[Rule], ...] = (
     CopySourcesToFile,
     EnvRefersToSameEnv,
     CopyRelativeDestination,
+    MissingRuntimeStage,
+    HeavyFinalBaseImage,
+    BuildToolsInFinalStage,
+    FinalStageRunsAsRoot,
+    FinalStageWithoutCommand,
+    CopiesWholeStage,
+    SecretInShippedImage,
 )
 
 
