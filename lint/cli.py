@@ -112,7 +112,10 @@ def exit_code(results: list[FileResult], settings: Settings, exit_zero: bool = F
 
 # Subcommands: ``dslint NAME ...`` runs ``module.function(argv, out, err)``.
 # A file that happens to be called like a subcommand is linted with ``./NAME``.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "graph": ("dslint.analyze", "graph_main"),
+    "stages": ("dslint.analyze", "stages_main"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
