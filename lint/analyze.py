@@ -63,6 +63,7 @@ def shorten(text: str, width: int = LABEL_WIDTH) -> str:
             tail = f"{part}{sep}{tail}"
         if len(tail) + 2 <= width:
             return f"…{sep}{tail}"
+        return f"…{sep}" + shorten(parts[-1], width - 2)  # the last component counts most
     keep = width - 1
     head = (keep + 1) // 2
     return text[:head] + "…" + text[len(text) - (keep - head) :]

@@ -53,7 +53,7 @@ def node_caption(node: Node) -> list[str]:
         return stage_caption(node)
     if node.kind == "unresolved":
         return [shorten(node.label), "(not resolved)"]
-    return [shorten(node.label, 36)]
+    return [shorten(node.label, 40)]
 
 
 def merged_edges(view: GraphView) -> Iterator[tuple[Edge, list[str], bool]]:
