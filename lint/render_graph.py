@@ -285,8 +285,10 @@ def to_dot(view: GraphView) -> str:
         if e.possible:
             # FROM with a variable: one of several stages; a hollow arrow says "maybe".
             attrs["arrowhead"] = "onormal"
-        if e.source.startswith(("image:", "unresolved:")):
+        if e.source.startswith("image:"):
             attrs["color"] = "#aaaaaa"
+        elif e.source.startswith("unresolved:"):
+            attrs.update(color="#c00000", fontcolor="#900000")
         if not reachable:
             attrs.update(color="#d8d8d8", fontcolor="#b8b8b8")
         suffix = f" [{_attrs(attrs)}]" if attrs else ""
