@@ -313,7 +313,6 @@ _TEST_WORDS = frozenset(
         "verify",
         "validate",
         "validation",
-        "ci",
         "spec",
         "coverage",
         "cover",

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,16 @@ def test_command_line() -> None:
     assert code == 0 and out.startswith("digraph")
     code, out, _ = run(graph_main, path, "--format", "tree", "--only-target")
     assert code == 0 and "not needed" not in out and "runtime (9)" in out
+
+
+def test_rich_is_loaded_only_for_tree_and_table() -> None:
+    code = (
+        "import io, sys\n"
+        "from dslint.analyze import graph_main\n"
+        f"graph_main([{str(GRAPH / 'mounts.Dockerfile')!r}, '--format', 'mermaid'], io.StringIO(), io.StringIO())\n"
+        "assert 'rich' not in sys.modules, 'rich imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_output_format_from_extension(tmp_path: Path) -> None:
