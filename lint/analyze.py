@@ -526,46 +526,56 @@ def stages_report(
         levels[lv].append(i)
     weight = {r.stage.index: r.instructions for r in rows}
     path, total = ([], 0) if target is None else critical_path(graph, reachable, weight, target)
-    chains, omitted = _chains(df, graph, shipped, reachable)
+    chains, omitted = _chains(df, graph, shipped)
     return StagesReport(df, target, rows, levels, path, total, shipped, chains, omitted)
 
 
-def _chains(
-    df: Dockerfile, graph: StageGraph, shipped: list[int], reachable: set[int]
-) -> tuple[list[Chain], int]:
-    """Every chain of COPY --from (and RUN --mount from=) that ends in a
-    shipped stage, source first; at most MAX_CHAINS of them."""
+def _chains(df: Dockerfile, graph: StageGraph, shipped: list[int]) -> tuple[list[Chain], int]:
+    """Every chain of ``COPY --from`` that ends in a shipped stage, source
+    first (mounts are left out: what a mount holds does not stay in the
+    image); at most MAX_CHAINS of them, and how many more there are."""
     label = {s.index: s.label for s in df.stages}
 
-    def upstream(i: int, seen: tuple[int, ...]) -> list[list[str]]:
-        """The copy chains that lead into stage i (each ends with i's label)."""
-        out: list[list[str]] = []
-        for ref in graph.references_in(i):
-            if ref.kind != "copy":
-                continue
-            if ref.status == "stage" and ref.target is not None and ref.target not in seen:
-                out.extend([*c, label[i]] for c in upstream(ref.target, (*seen, ref.target)))
-            elif ref.status in ("image", "unknown"):
-                out.append([ref.text, label[i]])
-            if len(out) > MAX_CHAINS:
-                break
-        return out or [[label[i]]]
+    def copies(i: int) -> list[Reference]:
+        return [
+            r
+            for r in graph.references_in(i)
+            if r.kind == "copy"
+            and (
+                (r.status == "stage" and r.target is not None and r.target < i)
+                or r.status in ("image", "unknown")
+            )
+        ]
+
+    count: dict[int, int] = {}  # chains that end in stage i (1 when nothing is copied in)
+    for i in sorted({s.index for s in df.stages}):
+        refs = copies(i)
+        count[i] = sum(count[r.target] if r.target is not None else 1 for r in refs) or 1
+
+    upstream_memo: dict[int, list[list[str]]] = {}
+
+    def upstream(i: int) -> list[list[str]]:
+        """Up to MAX_CHAINS copy chains that lead into stage i, each ending with it."""
+        if i not in upstream_memo:
+            out: list[list[str]] = []
+            for r in copies(i):
+                if len(out) >= MAX_CHAINS:
+                    break
+                if r.target is not None:
+                    out.extend([*c, label[i]] for c in upstream(r.target))
+                else:
+                    out.append([r.text, label[i]])
+            upstream_memo[i] = out[:MAX_CHAINS] or [[label[i]]]
+        return upstream_memo[i]
 
     chains: list[Chain] = []
     total = 0
     for s in shipped:
-        for ref in graph.references_in(s):
-            if ref.kind != "copy":
-                continue
+        for ref in copies(s):
             paths, dest = copy_sources(ref.instruction)
-            if ref.status == "stage" and ref.target is not None:
-                heads = upstream(ref.target, (ref.target,))
-            elif ref.status in ("image", "unknown"):
-                heads = [[ref.text]]
-            else:
-                continue
+            heads = upstream(ref.target) if ref.target is not None else [[ref.text]]
+            total += count[ref.target] if ref.target is not None else 1
             for head in heads:
-                total += 1
                 if len(chains) < MAX_CHAINS:
                     chains.append(Chain([*head, label[s]], paths, dest, ref.span.line))
     return chains, total - len(chains)
