@@ -378,7 +378,9 @@ def build_tree(view: GraphView, color: bool = False) -> list[Tree]:
         expanded.add(node_id)
         for e in incoming.get(node_id, []):
             src = nodes[e.source]
-            label = Text(_edge_prefix(e), style="dim") + _node_text(src, color)
+            label = Text()
+            label.append(_edge_prefix(e), style="dim")
+            label.append_text(_node_text(src, color))
             if src.kind == "stage" and e.source in expanded:
                 label.append(" (see above)", style="dim")
                 tree.add(label)
