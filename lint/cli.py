@@ -211,6 +211,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "config": ("dslint.cli", "cmd_config"),
     "rule": ("dslint.docs", "cmd_rule"),
     "rules": ("dslint.docs", "cmd_rules"),
+    "graph": ("dslint.analyze", "graph_main"),
+    "stages": ("dslint.analyze", "stages_main"),
 }
 
 
