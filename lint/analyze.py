@@ -341,22 +341,18 @@ def _test_evidence(stage: Stage) -> str | None:
 
 
 def estimated_size_mb(image: ImageRef | None) -> float | None:
-    """Estimated size of ``image`` from the image knowledge base.
+    """Estimated compressed size of ``image`` from the image knowledge base
+    (``dslint.images``); ``image`` is the external image at the root of the
+    stage's FROM chain (None when FROM has variables that name several stages).
+    Unknown images have no estimate."""
+    if image is None:
+        return None
+    if image.is_scratch:
+        return 0.0
+    from dslint.images import lookup
 
-    The one place to wire ``dslint.images`` (issue 5) in; ``image`` is the
-    external image at the root of the stage's FROM chain (None when FROM has
-    variables that name several stages)::
-
-        if image is None:
-            return None
-        if image.is_scratch:
-            return 0.0
-        info = lookup(image)
-        return info.size_mb if info is not None else None
-
-    While it returns None for every stage, the ``stages`` table and JSON have
-    no size column."""
-    return None
+    info = lookup(image)
+    return info.size_mb if info is not None else None
 
 
 @dataclass(slots=True)

@@ -27,6 +27,13 @@ from dslint.rules.dsl203_undefined_variable import UndefinedVariable
 from dslint.rules.dsl204_undefined_arg_in_from import UndefinedArgInFrom
 from dslint.rules.dsl205_empty_base_image_default import EmptyBaseImageDefault
 from dslint.rules.dsl206_unused_arg import UnusedArg
+from dslint.rules.dsl301_missing_runtime_stage import MissingRuntimeStage
+from dslint.rules.dsl302_heavy_final_base_image import HeavyFinalBaseImage
+from dslint.rules.dsl303_build_tools_in_final_stage import BuildToolsInFinalStage
+from dslint.rules.dsl304_final_stage_runs_as_root import FinalStageRunsAsRoot
+from dslint.rules.dsl305_final_stage_without_command import FinalStageWithoutCommand
+from dslint.rules.dsl306_copies_whole_stage import CopiesWholeStage
+from dslint.rules.dsl307_secret_in_shipped_image import SecretInShippedImage
 from dslint.rules.dsl401_relative_workdir import RelativeWorkdir
 from dslint.rules.dsl402_copy_from_relative_source import CopyFromRelativeSource
 from dslint.rules.dsl501_untagged_image import UntaggedImage
@@ -37,13 +44,6 @@ from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
 from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
 from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
 from dslint.rules.dsl900_unused_suppression import UnusedSuppression
-from dslint.rules.dsl301_missing_runtime_stage import MissingRuntimeStage
-from dslint.rules.dsl302_heavy_final_base_image import HeavyFinalBaseImage
-from dslint.rules.dsl303_build_tools_in_final_stage import BuildToolsInFinalStage
-from dslint.rules.dsl304_final_stage_runs_as_root import FinalStageRunsAsRoot
-from dslint.rules.dsl305_final_stage_without_command import FinalStageWithoutCommand
-from dslint.rules.dsl306_copies_whole_stage import CopiesWholeStage
-from dslint.rules.dsl307_secret_in_shipped_image import SecretInShippedImage
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,

@@ -15,13 +15,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT, corpus_dir
+
 from dslint import analyze, render_graph
 from dslint.analyze import build_view, graph_main, stages_main, stages_report, view_to_dict
 from dslint.cli import main as cli_main
 from dslint.config import Settings
 from dslint.engine import lint_dockerfile
 from dslint.parser import parse
+
+from conftest import ROOT, corpus_dir
 
 GRAPH = ROOT / "fixtures" / "graph"
 GOLDEN = GRAPH / "golden"

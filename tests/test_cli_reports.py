@@ -12,9 +12,12 @@ import pytest
 
 from dslint import cli, config
 
-CLEAN = "FROM alpine:3.20 AS build\nRUN true\n"
+CLEAN = (
+    "FROM alpine:3.20 AS build\nRUN echo built > /out\nFROM alpine:3.20\n"
+    'COPY --from=build /out /out\nUSER 65534\nCMD ["cat", "/out"]\n'
+)
 BROKEN = "FROM alpine:3.20\nRUN <<EOF\necho\n"
-UNUSED = "FROM alpine:3.20\n# dslint ignore=DSL002\nRUN true\n"  # one DSL900 (info)
+UNUSED = CLEAN.replace("USER 65534", "# dslint ignore=DSL002\nUSER 65534")  # one DSL900 (info)
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +133,7 @@ def test_text_report_is_plain_when_piped_and_with_no_color(monkeypatch: pytest.M
 def test_quiet_and_statistics() -> None:
     write("Dockerfile", UNUSED)
     _, quiet, _ = run(["--quiet", "Dockerfile"])
-    assert quiet.startswith("Dockerfile:2:17: info DSL900") and "Found" not in quiet
+    assert quiet.startswith("Dockerfile:5:17: info DSL900") and "Found" not in quiet
     _, stats, _ = run(["--statistics", "Dockerfile"])
     assert stats.splitlines()[1].split()[:3] == ["1", "DSL900", "unused-suppression"]
     _, js, _ = run(["--statistics", "--format", "json", "Dockerfile"])
@@ -152,7 +155,7 @@ def test_stdin_uses_the_stdin_filename(monkeypatch: pytest.MonkeyPatch) -> None:
         ["--format", "concise", "--stdin-filename", "svc/Dockerfile", "-"], stdin=UNUSED
     )
     assert code == 0
-    assert out.startswith("svc/Dockerfile:2:17: info DSL900")
+    assert out.startswith("svc/Dockerfile:5:17: info DSL900")
 
 
 def test_environment_variables_configure_the_run(monkeypatch: pytest.MonkeyPatch) -> None:

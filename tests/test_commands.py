@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dslint.commands import (
     build_command,
     commands_of,

@@ -12,7 +12,10 @@ from dslint import cli, config
 from dslint.config import ConfigError, Resolver, Settings, environment_layer, find_config, load_file
 from dslint.rule import Rule, Severity
 
-DOCKERFILE = "FROM alpine:3.20 AS build\nRUN true\n"
+DOCKERFILE = (
+    "FROM alpine:3.20 AS build\nRUN echo built > /out\nFROM alpine:3.20\n"
+    'COPY --from=build /out /out\nUSER 65534\nCMD ["cat", "/out"]\n'
+)
 
 
 def write(path: Path, text: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from dslint.images import families, lookup, lookup_text, render
 from dslint.parser import parse_image_ref
 

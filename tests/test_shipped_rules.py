@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import corpus_dir
+
 from dslint.config import Settings
 from dslint.engine import lint_text
 from dslint.rules import RULES
+
+from conftest import corpus_dir
 
 SHIPPED = [r for r in RULES if r.code.startswith("DSL30") and r.code >= "DSL301"]
 _BLOCK = re.compile(r"## (Bad|Good)\s*```dockerfile\n(.*?)```", re.S)
