@@ -34,7 +34,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from dslint.model import Dockerfile, ImageRef, Instruction, Span, Stage
-from dslint.parser import _unquote_word, expand, has_variable, parse_image_ref
+from dslint.parser import _unquote_word, expand, has_variable, parse_image_ref, variable_pattern
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -133,7 +133,7 @@ def _from_reference(
         # pattern matches is a possible base (`FROM base-${VARIANT}`).
         targets = set(stage.base_stages)
         earlier = [s for s in df.stages[: stage.index] if s.alias is not None]
-        pattern = _variable_pattern(text)
+        pattern = variable_pattern(text, lower=True)
         if pattern is not None:
             targets.update(s.index for s in earlier if pattern.match(s.alias or ""))
         elif stage.base_stages:
@@ -144,7 +144,7 @@ def _from_reference(
         # default, or an automatic one such as TARGETARCH) may select any stage.
         defaulted = expand(text, defaults, unknown=None)
         if has_variable(defaulted):
-            pattern = _variable_pattern(defaulted)
+            pattern = variable_pattern(defaulted, lower=True)
             targets.update(
                 s.index for s in earlier if pattern is None or pattern.match(s.alias or "")
             )
@@ -164,9 +164,6 @@ def _from_reference(
     return ref("image", image=stage.base_image)
 
 
-_VAR_PART = re.compile(r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)")
-
-
 def _global_defaults(df: Dockerfile) -> dict[str, str | None]:
     """Global ARG defaults, expanded with the variables they cannot resolve
     (automatic platform args, ARGs without a default) kept as written."""
@@ -178,16 +175,6 @@ def _global_defaults(df: Dockerfile) -> dict[str, str | None]:
                 value = expand(_unquote_word(value)[0], values, unknown=None)
             values[kv.key] = value
     return values
-
-
-def _variable_pattern(text: str) -> re.Pattern[str] | None:
-    """A regex for the stage names ``text`` may expand to (variables match
-    anything), or None when ``text`` has no literal part to go by."""
-    parts = [p for p in _VAR_PART.split(text) if p]
-    if all(_VAR_PART.fullmatch(p) for p in parts):
-        return None
-    body = "".join(".*" if _VAR_PART.fullmatch(p) else re.escape(p.lower()) for p in parts)
-    return re.compile(body + r"\Z")
 
 
 def _copy_reference(

@@ -909,17 +909,73 @@ def _build_stages(df: Dockerfile) -> None:
                 ins.inner.stage = stage.index
 
 
-def global_arg_defaults(df: Dockerfile) -> dict[str, str | None]:
-    """Global ARG names with their last default (None when declared bare)."""
-    values: dict[str, str | None] = {}
+# The automatic platform ARGs and the values they can take (BuildKit sets them
+# from --platform; a Dockerfile may use them in FROM without declaring them).
+_OS = "linux|windows|darwin|freebsd|netbsd|openbsd|solaris|illumos|aix|android|ios|wasip1|js"
+_ARCH = "amd64|arm64|arm|386|ppc64le|ppc64|s390x|riscv64|mips64le|mips64|mipsle|mips|loong64|wasm"
+PLATFORM_ARG_PATTERNS = {
+    "TARGETOS": f"(?:{_OS})",
+    "BUILDOS": f"(?:{_OS})",
+    "TARGETARCH": f"(?:{_ARCH})",
+    "BUILDARCH": f"(?:{_ARCH})",
+    "TARGETVARIANT": "(?:v[0-9]+)?",
+    "BUILDVARIANT": "(?:v[0-9]+)?",
+    "TARGETPLATFORM": f"(?:{_OS})/(?:{_ARCH})(?:/v[0-9]+)?",
+    "BUILDPLATFORM": f"(?:{_OS})/(?:{_ARCH})(?:/v[0-9]+)?",
+}
+_AUTOMATIC = {name: "${" + name + "}" for name in PLATFORM_ARG_PATTERNS}
+_VAR_PART = re.compile(r"\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*")
+_VAR_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+
+
+def global_arg_defaults(
+    df: Dockerfile, automatic: dict[str, str] | None = None
+) -> dict[str, str | None]:
+    """Global ARG names with their last default (None when declared bare).
+
+    Automatic platform ARGs take their value from ``automatic`` (for example a
+    sample platform); by default they stay variables, because their value
+    depends on the platform: ``ARG FLAVOR=${TARGETARCH}`` keeps
+    ``${TARGETARCH}``, which :func:`expand` with ``unknown=None`` leaves alone."""
+    auto: dict[str, str] = _AUTOMATIC if automatic is None else automatic
+    values: dict[str, str | None] = dict(auto)
+    declared: list[str] = []
     for ins in df.global_args:
         for kv in ins.key_values:
             value = kv.value
             if value is not None:
                 value, _ = _unquote_word(value)
                 value = expand(value, values)
+            elif kv.key in auto:
+                value = auto[kv.key]
             values[kv.key] = value
-    return values
+            declared.append(kv.key)
+    return {k: values[k] for k in declared}
+
+
+def variable_pattern(text: str, lower: bool = False) -> re.Pattern[str] | None:
+    """A regex for the names ``text`` may expand to: automatic platform ARGs
+    match their possible values, other variables anything. None when every
+    part of ``text`` is an unconstrained variable (it may be any name)."""
+    body: list[str] = []
+    constrained = False
+    pos = 0
+    for m in _VAR_PART.finditer(text):
+        literal = text[pos : m.start()]
+        if literal:
+            body.append(re.escape(literal.lower() if lower else literal))
+            constrained = True
+        name = _VAR_NAME.match(m.group(0))
+        domain = PLATFORM_ARG_PATTERNS.get(name.group(1)) if name else None
+        body.append(domain or ".*")
+        constrained = constrained or domain is not None
+        pos = m.end()
+    if text[pos:]:
+        body.append(re.escape(text[pos:].lower() if lower else text[pos:]))
+        constrained = True
+    if not constrained:
+        return None
+    return re.compile("".join(body) + r"\Z")
 
 
 _EXPANSION = re.compile(
@@ -965,7 +1021,7 @@ def expand(text: str, values: dict[str, str | None], unknown: str | None = "") -
 def _resolve_bases(df: Dockerfile) -> None:
     """What each FROM names: earlier stages (exactly, or every stage a variable
     could select) or an external image, after global ARG defaults apply."""
-    defaults = global_arg_defaults(df)
+    defaults = {**_AUTOMATIC, **global_arg_defaults(df)}
     by_name: dict[str, int] = {}
     for stage in df.stages:
         base = stage.base
@@ -975,20 +1031,14 @@ def _resolve_bases(df: Dockerfile) -> None:
                 expanded = expand(text, defaults, unknown=None)
                 stage.base_expanded = expanded
                 if has_variable(expanded):
-                    pattern = re.compile(
-                        "".join(
-                            ".*" if part.startswith("$") else re.escape(part)
-                            for part in re.split(
-                                r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)", expanded
-                            )
-                            if part
-                        )
-                        + r"\Z"
-                    )
+                    pattern = variable_pattern(expanded)
                     stage.base_stages = tuple(
-                        idx for name, idx in by_name.items() if pattern.match(name)
+                        sorted(
+                            idx
+                            for name, idx in by_name.items()
+                            if pattern is None or pattern.match(name)
+                        )
                     )
-                    stage.base_stages = tuple(sorted(stage.base_stages))
                 elif expanded in by_name:
                     stage.base_stages = (by_name[expanded],)
                 else:

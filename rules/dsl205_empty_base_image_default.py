@@ -67,7 +67,7 @@ class EmptyBaseImageDefault(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
-        defaults = global_arg_defaults(df)
+        defaults = global_arg_defaults(df, automatic=_PLACEHOLDERS)
         values: dict[str, str | None] = {**_PLACEHOLDERS, **defaults}
         aliases = {s.name.text for s in df.stages if s.name is not None}
         for stage in df.stages:

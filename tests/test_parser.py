@@ -218,3 +218,16 @@ def test_unterminated_quotes_are_problems_but_nested_shell_quoting_is_not() -> N
     assert messages('RUN echo "$(sed -n "s/x/y/p" file)" # it\'s fine\n') == []
     assert messages("RUN echo $'it\\'s' `echo \"x\"`\n") == []
     assert messages('CMD ["node", "server.js"]\n') == []
+
+
+def test_platform_args_select_only_stages_named_for_a_platform() -> None:
+    df = parse(
+        "ARG FLAVOR=${TARGETARCH}\n"
+        "FROM alpine AS tool-src\nFROM alpine AS tool-linux\nFROM alpine AS tool-windows\n"
+        "FROM alpine AS amd64\nFROM alpine AS arm64\nFROM alpine AS docs\n"
+        "FROM tool-${TARGETOS} AS tool\nFROM ${FLAVOR} AS flavored\n"
+    )
+    tool, flavored = df.stages[6], df.stages[7]
+    assert [df.stages[i].label for i in tool.base_stages] == ["tool-linux", "tool-windows"]
+    assert [df.stages[i].label for i in flavored.base_stages] == ["amd64", "arm64"]
+    assert flavored.base_expanded == "${TARGETARCH}"
