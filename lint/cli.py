@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, default="text", help="output format (default: text)"
     )
     p.add_argument("--target", metavar="NAME", help="the stage being built (default: the last)")
+    p.add_argument(
+        "--context",
+        metavar="DIR",
+        help="the build context directory; enables the checks that need it "
+        "(DSL614: COPY of a file .dockerignore excludes)",
+    )
     p.add_argument("--select", type=_codes, metavar="CODES", help="only these codes or prefixes")
     p.add_argument(
         "--ignore", type=_codes, default=(), metavar="CODES", help="skip these codes or prefixes"
@@ -68,6 +74,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         extend_select=args.extend_select,
         fail_level=None if args.fail_level == "none" else Severity.parse(args.fail_level),
         target=args.target,
+        context=args.context,
     )
 
 
@@ -81,6 +88,8 @@ def use_color(args: argparse.Namespace, out: TextIO) -> bool:
 
 def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = settings_from(args)
+    if settings.context is not None and not os.path.isdir(settings.context):
+        raise UsageError(f"--context {settings.context}: not a directory")
     results = lint_paths(args.paths, settings, args.stdin_filename)
     for r in results:
         if r.error:
