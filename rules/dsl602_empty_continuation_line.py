@@ -22,7 +22,7 @@ class EmptyContinuationLine(Rule):
     ## Bad
     ```dockerfile
     FROM debian:bookworm-slim
-    RUN apt-get update \
+    RUN apt-get update \\
 
         && apt-get install -y curl
     ```
@@ -30,7 +30,7 @@ class EmptyContinuationLine(Rule):
     ## Good
     ```dockerfile
     FROM debian:bookworm-slim
-    RUN apt-get update \
+    RUN apt-get update \\
         && apt-get install -y curl
     ```
     """

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dslint.engine import Context
 from dslint.rule import Finding, Rule, Severity
+
+_DIRECTIVE = re.compile(r"^(syntax|escape|check)\s*=", re.IGNORECASE)
 
 
 class DefinitionDescription(Rule):
@@ -16,7 +19,8 @@ class DefinitionDescription(Rule):
     server`). This is BuildKit's experimental InvalidDefinitionDescription
     check; it is off by default, as in BuildKit (enable it with
     `--extend-select DSL613`). As in BuildKit, the last comment line above is
-    read, and a blank `#` line ends a description.
+    read, a blank `#` line ends a description, and parser directives
+    (`# syntax=...`) are not descriptions.
 
     ## Bad
     ```dockerfile
@@ -42,7 +46,11 @@ class DefinitionDescription(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
         for ins in df.instructions:
-            if not ins.comments:
+            comments = ins.comments
+            if ins.index == 0 and df.directives:
+                # Parser directives at the top are not a description.
+                comments = tuple(c for c in comments if not _DIRECTIVE.match(c))
+            if not comments:
                 continue
             if ins.keyword == "FROM":
                 stage = df.stages[ins.stage] if ins.stage is not None else None
@@ -57,7 +65,7 @@ class DefinitionDescription(Rule):
                 what = "ARG"
             else:
                 continue
-            first = ins.comments[-1].split(" ")[0]
+            first = comments[-1].split(" ")[0]
             if first in names:
                 continue
             example = names[0] if len(names) == 1 else "<name>"
