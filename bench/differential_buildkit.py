@@ -120,7 +120,11 @@ def tally_results(
     results: dict[str, list[tuple[str, int]] | str] = {}
     for name, digest in digests.items():
         value = cache[digest]
-        results[name] = value if isinstance(value, str) else [(r, ln) for r, ln in value]  # type: ignore[union-attr]
+        if isinstance(value, str):
+            results[name] = value
+        else:
+            assert isinstance(value, list)
+            results[name] = [(str(r), int(ln)) for r, ln in value]
     return results
 
 
