@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sel = p.add_argument_group("rules (over DSLINT_* variables, over the configuration file)")
     sel.add_argument("--target", metavar="NAME", help="the stage being built (default: the last)")
+    sel.add_argument(
+        "--context",
+        metavar="DIR",
+        help="the build context directory; enables the checks that need it "
+        "(DSL614: COPY of a file .dockerignore excludes)",
+    )
     sel.add_argument("--select", metavar="CODES", help="only these codes, prefixes or names")
     sel.add_argument("--ignore", metavar="CODES", help="skip these codes or prefixes")
     sel.add_argument("--extend-select", metavar="CODES", help="also run these")
@@ -108,6 +114,7 @@ def resolver_from(args: argparse.Namespace, environ: Any = None) -> Resolver:
         env=environment_layer(env),
         config_file=config,
         isolated=args.isolated,
+        context=args.context,
     )
 
 
@@ -156,6 +163,8 @@ def report(args: argparse.Namespace, linted: list[FileResult], out: TextIO, colo
 def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from dslint.config import describe
 
+    if args.context is not None and not os.path.isdir(args.context):
+        raise UsageError(f"--context {args.context}: not a directory")
     resolver = resolver_from(args)
     if args.show_settings:
         out.write(describe(settings_from(args)))

@@ -456,8 +456,10 @@ class Resolver:
         env: Layer | None = None,
         config_file: str | None = None,
         isolated: bool = False,
+        context: str | None = None,
     ) -> None:
         self.cli = cli or Layer()
+        self.context = context  # --context DIR: the build context, for every file
         self.env = env or Layer()
         self.isolated = isolated
         self.fixed: Layer | None = None
@@ -478,7 +480,9 @@ class Resolver:
         if key not in self._by_folder:
             file = self.file_layer(key)
             layers = [file] if file is not None else []
-            self._by_folder[key] = merge([*layers, self.env, self.cli])
+            settings = merge([*layers, self.env, self.cli])
+            settings.context = self.context
+            self._by_folder[key] = settings
         return self._by_folder[key]
 
     def __call__(self, path: str) -> Settings:

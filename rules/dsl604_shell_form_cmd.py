@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.engine import Context
+from dslint.model import Instruction
+from dslint.rule import Finding, Rule, Severity
+
+
+def _has_shell(instructions: list[Instruction]) -> bool:
+    return any(
+        i.keyword == "SHELL" or (i.inner is not None and i.inner.keyword == "SHELL")
+        for i in instructions
+    )
+
+
+class ShellFormCmd(Rule):
+    """CMD or ENTRYPOINT in shell form, while the stage has no SHELL of its own.
+
+    ## Why
+    In shell form, Docker runs the command as `/bin/sh -c "..."`: the shell is
+    PID 1, does not pass SIGTERM on, and `docker stop` waits for its timeout
+    and then kills the process. The exec (JSON array) form runs the program
+    directly. This is BuildKit's JSONArgsRecommended and hadolint's DL3025 (for
+    CMD and ENTRYPOINT; hadolint 2.15 also flags `HEALTHCHECK CMD` in shell
+    form, which dslint does not: a health check is a short-lived process that
+    gets no signal to forward).
+
+    A SHELL instruction says the shell form is intended, so, as in BuildKit, a
+    SHELL earlier in the stage or in any stage it is built `FROM` (the image
+    config, SHELL included, is inherited through `FROM <stage>`) silences the
+    rule. A SHELL that comes after the CMD does not: the CMD was already set.
+
+    ## Bad
+    ```dockerfile
+    FROM node:22-slim
+    COPY server.js /app/
+    CMD node /app/server.js
+    ```
+
+    ## Good
+    ```dockerfile
+    FROM node:22-slim
+    COPY server.js /app/
+    CMD ["node", "/app/server.js"]
+    ```
+    """
+
+    code = "DSL604"
+    name = "shell-form-cmd"
+    severity = Severity.WARNING
+    buildkit = ("JSONArgsRecommended",)
+    hadolint = ("DL3025",)
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        df = ctx.dockerfile
+        graph = ctx.graph
+        for stage in df.stages:
+            ancestors = [i for i in graph.from_chain(stage.index) if i != stage.index]
+            if any(_has_shell(df.stages[i].all_instructions) for i in ancestors):
+                continue
+            seen: list[Instruction] = []
+            for ins in stage.instructions:
+                if (
+                    ins.keyword in ("CMD", "ENTRYPOINT")
+                    and not ins.json
+                    and ins.rest
+                    and not _has_shell(seen)
+                ):
+                    yield self.finding(
+                        ins.rest.span,
+                        f"{ins.keyword} in shell form runs under /bin/sh -c, which does "
+                        f"not forward stop signals to the program (stage "
+                        f"'{stage.label}'); write it as a JSON array, "
+                        f'{ins.keyword} ["executable", "arg", ...]',
+                    )
+                seen.append(ins)
