@@ -38,12 +38,6 @@ from dslint.rules.dsl401_relative_workdir import RelativeWorkdir
 from dslint.rules.dsl402_copy_from_relative_source import CopyFromRelativeSource
 from dslint.rules.dsl501_untagged_image import UntaggedImage
 from dslint.rules.dsl502_latest_tag import LatestTag
-from dslint.rules.dsl631_invalid_expose_port import InvalidExposePort
-from dslint.rules.dsl632_add_plain_files import AddPlainFiles
-from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
-from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
-from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
-from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 from dslint.rules.dsl601_from_as_casing import FromAsCasing
 from dslint.rules.dsl602_empty_continuation_line import EmptyContinuationLine
 from dslint.rules.dsl603_inconsistent_instruction_casing import InconsistentInstructionCasing
@@ -58,6 +52,12 @@ from dslint.rules.dsl611_expose_protocol_casing import ExposeProtocolCasing
 from dslint.rules.dsl612_expose_host_mapping import ExposeHostMapping
 from dslint.rules.dsl613_definition_description import DefinitionDescription
 from dslint.rules.dsl614_copy_ignored_file import CopyIgnoredFile
+from dslint.rules.dsl631_invalid_expose_port import InvalidExposePort
+from dslint.rules.dsl632_add_plain_files import AddPlainFiles
+from dslint.rules.dsl633_copy_sources_to_file import CopySourcesToFile
+from dslint.rules.dsl634_env_refers_to_same_env import EnvRefersToSameEnv
+from dslint.rules.dsl635_copy_relative_destination import CopyRelativeDestination
+from dslint.rules.dsl900_unused_suppression import UnusedSuppression
 
 RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
