@@ -38,6 +38,7 @@ class RedundantTargetPlatform(Rule):
     severity = Severity.WARNING
     fixable = True
     buildkit = ("RedundantTargetPlatform",)
+    hadolint = ("DL3065",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile

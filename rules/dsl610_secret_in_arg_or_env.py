@@ -44,6 +44,7 @@ class SecretInArgOrEnv(Rule):
     name = "secret-in-arg-or-env"
     severity = Severity.WARNING
     buildkit = ("SecretsUsedInArgOrEnv",)
+    hadolint = ("DL3064",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
