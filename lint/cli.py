@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--no-color", action="store_true", help="never colour the text report")
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-'")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: every core when there are many files; 1: no pool)",
+    )
     p.add_argument("--version", action="version", version=f"dslint {__version__}")
     return p
 
@@ -81,7 +88,7 @@ def use_color(args: argparse.Namespace, out: TextIO) -> bool:
 
 def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = settings_from(args)
-    results = lint_paths(args.paths, settings, args.stdin_filename)
+    results = lint_paths(args.paths, settings, args.stdin_filename, args.jobs)
     for r in results:
         if r.error:
             err.write(f"dslint: {r.error}\n")

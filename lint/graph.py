@@ -15,7 +15,9 @@ build context). Variables are expanded in FROM (global ARGs) but refused in
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -159,6 +161,17 @@ class StageGraph:
     def __init__(self, df: Dockerfile) -> None:
         self.dockerfile = df
         self.references: list[Reference] = list(_references(df))
+        # The stage-to-stage edges as plain sets: the queries below use these,
+        # so linting never imports networkx (~190 ms) unless ``.nx`` is asked for.
+        n = len(df.stages)
+        self._needs: list[set[int]] = [set() for _ in range(n)]
+        self._needed_by: list[set[int]] = [set() for _ in range(n)]
+        for ref in self.references:
+            if ref.status in ("stage", "possible"):
+                for t in ref.targets:
+                    if 0 <= t < n and 0 <= ref.stage < n:
+                        self._needs[ref.stage].add(t)
+                        self._needed_by[t].add(ref.stage)
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph[str]:
@@ -202,24 +215,23 @@ class StageGraph:
 
     def dependencies(self, index: int) -> set[int]:
         """Stages this stage needs directly (FROM, COPY --from, RUN --mount from=)."""
-        g = self.nx
-        return {
-            g.nodes[u]["stage"]
-            for u in g.predecessors(stage_node(index))
-            if g.nodes[u]["kind"] == "stage"
-        }
+        return set(self._needs[index])
 
     def dependents(self, index: int) -> set[int]:
-        g = self.nx
-        return {g.nodes[v]["stage"] for v in g.successors(stage_node(index))}
+        """Stages that need this stage directly."""
+        return set(self._needed_by[index])
 
     def reachable(self, target: int) -> set[int]:
         """The target and every stage it depends on, as BuildKit builds them."""
-        import networkx as nx
-
-        g = self.nx
-        nodes = nx.ancestors(g, stage_node(target)) | {stage_node(target)}
-        return {g.nodes[n]["stage"] for n in nodes if g.nodes[n]["kind"] == "stage"}
+        seen = {target}
+        todo = [target]
+        needs = self._needs
+        while todo:
+            for dep in needs[todo.pop()]:
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return seen
 
     def parents(self, index: int) -> tuple[int, ...]:
         """The stages this stage may be built FROM (several when FROM has variables)."""
@@ -228,29 +240,42 @@ class StageGraph:
     def from_chain(self, index: int) -> list[int]:
         """The stage and its FROM ancestors, nearest first (every possible parent)."""
         seen: list[int] = []
-        todo = [index]
+        done: set[int] = set()
+        todo = deque([index])
         while todo:
-            i = todo.pop(0)
-            if i in seen:
+            i = todo.popleft()
+            if i in done:
                 continue
+            done.add(i)
             seen.append(i)
             todo.extend(p for p in self.parents(i) if p < i)
         return seen
 
     def topological_order(self) -> list[int]:
-        import networkx as nx
-
-        g = self.nx
-        return [
-            g.nodes[n]["stage"]
-            for n in nx.lexicographical_topological_sort(g, key=_node_order)
-            if g.nodes[n]["kind"] == "stage"
-        ]
+        """Every stage, dependencies before dependents, lowest index first on ties."""
+        needs = self._needs
+        waiting = [len(deps) for deps in needs]
+        ready = [i for i, count in enumerate(waiting) if count == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
+        while ready:
+            i = heapq.heappop(ready)
+            order.append(i)
+            for j in self._needed_by[i]:
+                waiting[j] -= 1
+                if waiting[j] == 0:
+                    heapq.heappush(ready, j)
+        if len(order) != len(needs):
+            raise ValueError("the stage graph has a cycle")
+        return order
 
     def references_in(self, index: int) -> list[Reference]:
-        return [r for r in self.references if r.stage == index]
+        """The references made inside one stage, in file order."""
+        return list(self._by_stage.get(index, ()))
 
-
-def _node_order(node: str) -> str:
-    kind, _, rest = node.partition(":")
-    return f"{kind}:{int(rest):09d}" if kind == "stage" else node
+    @cached_property
+    def _by_stage(self) -> dict[int, list[Reference]]:
+        out: dict[int, list[Reference]] = {}
+        for ref in self.references:
+            out.setdefault(ref.stage, []).append(ref)
+        return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -909,6 +910,16 @@ def _resolve_bases(df: Dockerfile) -> None:
 def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
     """Parse Dockerfile text. Never raises for bad content: BuildKit's errors
     become :class:`Problem` entries on the result."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: the collector only slows parsing down
+    try:
+        return _parse(text, path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> Dockerfile:
     parser = _Parser(text, path)
     parser.run()
     df = Dockerfile(
