@@ -469,12 +469,10 @@ class _Parser:
                 if not target.json and "<<" in logical:
                     end = self._heredocs(target, instruction, logical, locator, end)
             last = lines[end - 1] if end >= 1 else ""
-            instruction.span = Span(
-                instruction.keyword_token.span.line,
-                instruction.keyword_token.span.column,
-                end,
-                len(last) + 1,
-            )
+            # From the first line: BuildKit starts an instruction on the line where
+            # its logical line begins, even when that line holds only the escape
+            # character and the keyword comes on the next one.
+            instruction.span = Span(line_no, col0 + 1, end, len(last) + 1)
             if instruction.inner is not None:
                 instruction.inner.span = instruction.span
             i = end
@@ -740,6 +738,15 @@ def _check(df: Dockerfile) -> None:
     seen_from = False
     for ins in df.instructions:
         kw = ins.keyword
+        if not kw:
+            problems.append(
+                Problem(
+                    f"the escape character {df.escape} continues the line into nothing: "
+                    "BuildKit reads an empty instruction here",
+                    ins.span,
+                )
+            )
+            continue
         if kw not in KEYWORDS:
             guess = difflib.get_close_matches(kw, sorted(KEYWORDS), n=1, cutoff=0.6)
             hint = f" (did you mean {guess[0]}?)" if guess else ""
