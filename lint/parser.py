@@ -70,7 +70,11 @@ DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
 # Go's unicode.IsSpace, which BuildKit uses to trim and split.
 GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")  # BuildKit's reWhitespace
-_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+# BuildKit's reDirective is ``^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`` in RE2, where
+# \s is [\t\n\f\r ]. Python's backtracking engine takes quadratic time on ``(.+?)\s*$``
+# with a long run of blanks, so the value's blanks are trimmed in Python instead.
+_GO_RE_SPACE = "\t\n\f\r "
+_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=(.*)$", re.DOTALL)
 _HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")
@@ -390,11 +394,13 @@ class _Parser:
         if not stripped.startswith("#"):
             self.directives_done = True
             return
-        match = _DIRECTIVE.match(stripped[1:].lstrip(GO_SPACE))
-        if not match or match.group(1).lower() not in DIRECTIVE_NAMES:
+        match = _DIRECTIVE.match(stripped[1:].lstrip(_GO_RE_SPACE))  # `#\s*`: ASCII only
+        rest = match.group(2) if match else ""
+        if not rest or match is None or match.group(1).lower() not in DIRECTIVE_NAMES:
             self.directives_done = True
             return
-        name, value = match.group(1).lower(), match.group(2)
+        # (.+?) takes at least one character: the last blank when all are blank.
+        name, value = match.group(1).lower(), rest.strip(_GO_RE_SPACE) or rest[-1]
         span = Span(line_no, col0 + 1, line_no, col0 + len(stripped) + 1)
         if any(d.name == name for d in self.directives):
             self.problems.append(Problem(f"only one {name} parser directive can be used", span))
@@ -835,44 +841,134 @@ def global_arg_defaults(df: Dockerfile) -> dict[str, str | None]:
     return values
 
 
-_EXPANSION = re.compile(
-    r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
-)
+_NAME_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _dollar_at(text: str, j: int, last_close: int) -> tuple[int, str, str | None, str] | None:
+    r"""The expansion that starts with the ``$`` at ``j``: (end, name, operator,
+    word), or None when the ``$`` is literal. The grammar of the regular
+    expression ``\\\$|\$\{NAME(?:(:?[-+?])([^}]*))?\}|\$NAME``, scanned by hand so
+    that unclosed ``${`` runs take linear time (``last_close``: the last ``}``)."""
+    n = len(text)
+    if j + 1 < n and text[j + 1] == "{":
+        m = _NAME_AT.match(text, j + 2)
+        if m is None:
+            return None
+        pos = m.end()
+        if pos < n and text[pos] == "}":
+            return pos + 1, m.group(), None, ""
+        op = None
+        if pos < n and text[pos] in "-+?":
+            op = text[pos]
+        elif text.startswith(":", pos) and pos + 1 < n and text[pos + 1] in "-+?":
+            op = text[pos : pos + 2]
+        if op is None:
+            return None
+        start = pos + len(op)
+        close = text.find("}", start) if start <= last_close else -1
+        if close < 0:
+            return None
+        return close + 1, m.group(), op, text[start:close]
+    m = _NAME_AT.match(text, j + 1)
+    if m is None:
+        return None
+    return m.end(), m.group(), None, ""
 
 
 def expand(text: str, values: dict[str, str | None], unknown: str | None = "") -> str:
     """Expand ``$X``/``${X}``/``${X:-d}``/``${X:+a}`` with ``values`` as the builder
     would. Names that are missing or None become ``unknown`` (kept as written
-    when ``unknown`` is None)."""
+    when ``unknown`` is None). ``\\$`` is a literal ``$``. Linear time."""
     if "$" not in text:
         return text
+    out: list[str] = []
+    i = 0
+    last_close = text.rfind("}")
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        if j > i and text[j - 1] == "\\":
+            out.append(text[i : j - 1])
+            out.append("$")
+            i = j + 1
+            continue
+        found = _dollar_at(text, j, last_close)
+        if found is None:
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        end, name, op, word = found
+        out.append(text[i:j])
+        out.append(_substitute(text[j:end], values.get(name), op, word, unknown))
+        i = end
 
-    def sub(m: re.Match[str]) -> str:
-        whole = m.group(0)
-        if whole == "\\$":
-            return "$"
-        name = m.group(1) or m.group(4)
-        op, word = m.group(2), m.group(3) or ""
-        value = values.get(name)
-        if op is None:
-            if value is None:
-                return whole if unknown is None else unknown
-            return value
-        if value is None and unknown is None and op in ("-", ":-", "+", ":+"):
-            return whole
-        is_set = value is not None
-        is_nonempty = bool(value)
-        if op == ":-":
-            return value if is_nonempty and value is not None else word
-        if op == "-":
-            return value if is_set and value is not None else word
-        if op == ":+":
-            return word if is_nonempty else ""
-        if op == "+":
-            return word if is_set else ""
-        return value if value is not None else ""
 
-    return _EXPANSION.sub(sub, text)
+def _substitute(
+    whole: str, value: str | None, op: str | None, word: str, unknown: str | None
+) -> str:
+    if op is None:
+        if value is None:
+            return whole if unknown is None else unknown
+        return value
+    if value is None and unknown is None and op in ("-", ":-", "+", ":+"):
+        return whole
+    is_set = value is not None
+    is_nonempty = bool(value)
+    if op == ":-":
+        return value if is_nonempty and value is not None else word
+    if op == "-":
+        return value if is_set and value is not None else word
+    if op == ":+":
+        return word if is_nonempty else ""
+    if op == "+":
+        return word if is_set else ""
+    return value if value is not None else ""
+
+
+def _glob_parts(text: str) -> list[str]:
+    """The literal pieces of ``text`` around its variables (``${...}`` or ``$NAME``):
+    n variables give n + 1 pieces. Linear time."""
+    parts: list[str] = []
+    i = piece = 0
+    last_close = text.rfind("}")
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            break
+        end = -1
+        if j + 1 < len(text) and text[j + 1] == "{":
+            close = text.find("}", j + 2) if j + 2 <= last_close else -1
+            end = close + 1 if close >= 0 else -1
+        else:
+            m = _NAME_AT.match(text, j + 1)
+            end = m.end() if m else -1
+        if end < 0:
+            i = j + 1
+            continue
+        parts.append(text[piece:j])
+        piece = i = end
+    parts.append(text[piece:])
+    return parts
+
+
+def _glob_match(parts: list[str], name: str) -> bool:
+    """Does ``name`` match the pieces with anything in between (a ``*`` glob)?
+    Leftmost matching of the middle pieces: O(len(name) x pieces), never backtracking."""
+    if len(parts) == 1:
+        return name == parts[0]
+    first, last = parts[0], parts[-1]
+    end = len(name) - len(last)
+    if end < len(first) or not name.startswith(first) or not name.endswith(last):
+        return False
+    pos = len(first)
+    for middle in parts[1:-1]:
+        k = name.find(middle, pos, end)
+        if k < 0:
+            return False
+        pos = k + len(middle)
+    return True
 
 
 def _resolve_bases(df: Dockerfile) -> None:
@@ -888,20 +984,10 @@ def _resolve_bases(df: Dockerfile) -> None:
                 expanded = expand(text, defaults, unknown=None)
                 stage.base_expanded = expanded
                 if has_variable(expanded):
-                    pattern = re.compile(
-                        "".join(
-                            ".*" if part.startswith("$") else re.escape(part)
-                            for part in re.split(
-                                r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)", expanded
-                            )
-                            if part
-                        )
-                        + r"\Z"
-                    )
+                    parts = _glob_parts(expanded)
                     stage.base_stages = tuple(
-                        idx for name, idx in by_name.items() if pattern.match(name)
+                        sorted(idx for name, idx in by_name.items() if _glob_match(parts, name))
                     )
-                    stage.base_stages = tuple(sorted(stage.base_stages))
                 elif expanded in by_name:
                     stage.base_stages = (by_name[expanded],)
                 else:

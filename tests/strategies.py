@@ -239,7 +239,19 @@ def dockerfiles(draw: st.DrawFn) -> str:
         escape = draw(st.sampled_from(["`", "\\"]))
         lines.append(f"# escape={escape}")
     if draw(st.integers(0, 10)) == 0:
-        lines.append(draw(st.sampled_from(["# escape=x", "# check=skip=all", "#   escape = `"])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "# escape=x",
+                        "# check=skip=all",
+                        "#   escape = `",
+                        "#\u00a0escape=`",
+                        "#escape=  ",
+                    ]
+                )
+            )
+        )
     vars_ = draw(st.lists(VAR_NAMES, min_size=0, max_size=3, unique=True))
     for var in vars_:
         if draw(st.booleans()):

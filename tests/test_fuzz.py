@@ -36,10 +36,18 @@ from dslint.config import Settings
 from dslint.engine import lint_dockerfile
 from dslint.graph import StageGraph, stage_node
 from dslint.model import Dockerfile, Span
-from dslint.parser import GO_SPACE, KEYWORDS, parse
+from dslint.parser import (
+    GO_SPACE,
+    KEYWORDS,
+    _glob_match,
+    _glob_parts,
+    _substitute,
+    expand,
+    parse,
+)
 from dslint.reporters import FORMATS, FileResult
 from dslint.rule import Finding
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oracle import differences
 from strategies import dockerfiles
@@ -323,3 +331,63 @@ def test_cli_output_is_the_same_across_hash_seeds_and_pool_sizes(
         outputs.add((run.returncode, run.stdout, run.stderr))
         json.loads(run.stdout)
     assert len(outputs) == 1
+
+
+# -- the hand-written scanners against the regular expressions they replace ---------
+
+_EXPANSION = re.compile(
+    r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
+_DOLLAR_TEXT = st.text(st.sampled_from("$${}\\:-+?ab_1 x"), max_size=24)
+_VALUES = st.dictionaries(
+    st.sampled_from(["a", "b", "ab", "_1"]), st.none() | st.sampled_from(["", "v", "$a"])
+)
+
+
+def _expand_by_regex(text: str, values: dict[str, str | None], unknown: str | None) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) == "\\$":
+            return "$"
+        name = m.group(1) or m.group(4)
+        return _substitute(m.group(0), values.get(name), m.group(2), m.group(3) or "", unknown)
+
+    return _EXPANSION.sub(sub, text)
+
+
+@settings(PROFILE, max_examples=EXAMPLES * 2)
+@given(_DOLLAR_TEXT, _VALUES, st.sampled_from(["", None, "?"]))
+def test_expand_agrees_with_its_regular_expression(
+    text: str, values: dict[str, str | None], unknown: str | None
+) -> None:
+    assert expand(text, values, unknown) == _expand_by_regex(text, values, unknown)
+
+
+@settings(PROFILE, max_examples=EXAMPLES * 2)
+@given(_DOLLAR_TEXT, st.text(st.sampled_from("ab-x"), max_size=8))
+def test_from_globs_agree_with_their_regular_expression(pattern: str, name: str) -> None:
+    variable = r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)"
+    regex = "".join(
+        ".*" if re.fullmatch(variable, part) else re.escape(part)
+        for part in re.split(variable, pattern)
+        if part
+    )
+    expected = re.match(regex + r"\Z", name) is not None
+    assert _glob_match(_glob_parts(pattern), name) == expected
+
+
+@settings(PROFILE, max_examples=EXAMPLES * 2)
+@given(st.text(st.sampled_from("# =escape`\\\t\u00a0x"), max_size=20))
+@example("#\u00a0escape=`")  # found by this test: Go's \s is ASCII, unicode.IsSpace is not
+@example("# escape=   ")
+@example("#escape\t=\t`\t")
+def test_directives_read_as_buildkits_regular_expression(line: str) -> None:
+    """BuildKit's reDirective (RE2, where \\s is [\\t\\n\\f\\r ]) on the first line."""
+    go = re.match(
+        r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", line
+    )
+    df = parse(line + "\nFROM scratch\n")
+    ours = [(d.name, d.value) for d in df.directives]
+    if go is None or go.group(1).lower() not in ("syntax", "escape", "check"):
+        assert ours == []
+    else:
+        assert ours == [(go.group(1).lower(), go.group(2))]
