@@ -24,7 +24,7 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
 
-def run_batch(seed: int, examples: int) -> tuple[int, str | None]:
+def run_batch(seed: int, examples: int, shrink: bool = False) -> tuple[int, str | None]:
     """Check ``examples`` generated files with ``seed``: (how many ran, failure or None)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
@@ -39,7 +39,7 @@ def run_batch(seed: int, examples: int) -> tuple[int, str | None]:
         max_examples=examples,
         deadline=None,
         database=None,
-        phases=[Phase.generate, Phase.shrink],
+        phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate],
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
@@ -64,7 +64,7 @@ def run_batch(seed: int, examples: int) -> tuple[int, str | None]:
     return count, None
 
 
-def _run(batch: tuple[int, int]) -> tuple[int, str | None]:
+def _run(batch: tuple[int, int, bool]) -> tuple[int, str | None]:
     return run_batch(*batch)
 
 
@@ -74,13 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=2_000, help="examples per seed (default 2,000)")
     p.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--shrink", action="store_true", help="shrink a failing file (slow)")
     args = p.parse_args(argv)
 
     batches = []
     left, seed = args.examples, args.seed
     while left > 0:
         size = min(args.batch, left)
-        batches.append((seed, size))
+        batches.append((seed, size, args.shrink))
         left -= size
         seed += 1
 
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     total = 0
     failures: list[str] = []
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-        for done, (count, failure) in enumerate(pool.imap(_run, batches), 1):
+        for done, (count, failure) in enumerate(pool.imap_unordered(_run, batches), 1):
             total += count
             if failure:
                 failures.append(failure)

