@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             total += count
             if failure:
                 failures.append(failure)
+                print("\nFAILURE", failure, "\n", flush=True)
             elapsed = time.monotonic() - start
             if done % 5 == 0 or done == len(batches):
                 print(
@@ -101,8 +102,6 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
     elapsed = time.monotonic() - start
-    for failure in failures:
-        print("\nFAILURE", failure)
     print(
         f"\n{total:,} generated Dockerfiles checked in {elapsed:.0f} s "
         f"({total / max(elapsed, 1e-9):.0f}/s, {args.jobs} jobs, seeds {args.seed}.."

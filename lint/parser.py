@@ -245,13 +245,19 @@ def _reject_constant(name: str) -> object:
     raise ValueError(name)
 
 
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parse_json(rest: str) -> list[str] | None:
     """The exec form: a JSON array of strings, else None (shell form)."""
     text = rest.lstrip(GO_SPACE)
     if not text.startswith("["):
         return None
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        # Go's json.Decoder.Decode, which BuildKit uses, reads the first JSON value
+        # and ignores what follows it: ``RUN ["a"] junk`` is the exec form ["a"].
+        value, _ = _JSON.raw_decode(text)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, list):
@@ -260,7 +266,8 @@ def _parse_json(rest: str) -> list[str] | None:
         raise _NotStringArray(
             "when using JSON array syntax, arrays must be comprised of strings only"
         )
-    return value
+    # A lone surrogate escape ("\ud800") is U+FFFD in Go, and unprintable in Python.
+    return [_SURROGATE.sub("\ufffd", v) for v in value]
 
 
 def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
@@ -360,6 +367,12 @@ def parse_image_ref(text: str) -> ImageRef:
     return ImageRef(text=text, registry=registry, repository=rest, tag=tag, digest=digest or None)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """User text quoted in a message, cut so the message stays one readable line."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def has_variable(text: str) -> bool:
     return "$" in text and _VARIABLE.search(text) is not None
 
@@ -409,7 +422,7 @@ class _Parser:
         if name == "escape":
             if value not in ("\\", "`"):
                 self.problems.append(
-                    Problem(f"invalid escape token '{value}' does not match ` or \\", span)
+                    Problem(f"invalid escape token '{_short(value)}' does not match ` or \\", span)
                 )
                 return
             self.escape = value
@@ -520,7 +533,10 @@ class _Parser:
             span = locator.span(start, stop)
             if not terminated:
                 self.problems.append(
-                    Problem(f"unterminated heredoc: no line '{name}' closes <<{word}", span)
+                    Problem(
+                        f"unterminated heredoc: no line '{_short(name)}' closes <<{_short(word)}",
+                        span,
+                    )
                 )
             docs.append(
                 Heredoc(
@@ -691,7 +707,7 @@ class _Parser:
             if "=" not in word:
                 self.problems.append(
                     Problem(
-                        f"can't find = in {word!r}: {ins.keyword} takes name=value pairs",
+                        f"can't find = in {_short(word)!r}: {ins.keyword} takes name=value pairs",
                         locator.span(base + s, base + e),
                     )
                 )
@@ -758,7 +774,8 @@ def _check(df: Dockerfile) -> None:
             hint = f" (did you mean {guess[0]}?)" if guess else ""
             problems.append(
                 Problem(
-                    f"unknown instruction: {ins.keyword_token.text}{hint}", ins.keyword_token.span
+                    f"unknown instruction: {_short(ins.keyword_token.text)}{hint}",
+                    ins.keyword_token.span,
                 )
             )
             continue

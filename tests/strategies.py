@@ -176,6 +176,9 @@ def _instruction(
             return f"{keyword} [{', '.join(words)}"
         if form == 1:
             return f'{keyword} ["a", 1]'  # JSON, but not strings
+        if form == 2:  # Go's decoder stops after the array; odd escapes
+            junk = draw(st.sampled_from(["", " junk", "]", ' ["b"]', ",", '["\\ud800"]']))
+            return f"{keyword} {_json_array(words)}{junk}"
         return f"{keyword} {_json_array(words)}"
     flags: list[str] = []
     if keyword == "COPY" and draw(st.booleans()):
