@@ -270,13 +270,25 @@ def _parse_json(rest: str) -> list[str] | None:
     return [_SURROGATE.sub("\ufffd", v) for v in value]
 
 
+# BuildKit's extractBuilderFlags walks the line byte by byte and asks
+# unicode.IsSpace of each byte: the ASCII blanks separate words, and so do the
+# bytes 0x85 and 0xA0 inside a non-ASCII character ("\xa0", "à", "Å"...), while
+# a non-ASCII character never starts a blank run.
+_ASCII_SPACE = "\t\n\v\f\r "
+
+
+def _byte_blank(ch: str) -> bool:
+    data = ch.encode("utf-8", "surrogatepass")
+    return b"\x85" in data or b"\xa0" in data
+
+
 def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
     """Leading ``--flag[=value]`` words: (processed text, start, end) and where
     the arguments begin. Quotes and backslashes inside flags are processed."""
     flags: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while True:
-        while i < n and text[i] in GO_SPACE:
+        while i < n and text[i] in _ASCII_SPACE:
             i += 1
         if i >= n:
             return flags, n
@@ -301,7 +313,7 @@ def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
                     word.append(ch)
                 i += 1
                 continue
-            if ch in GO_SPACE:
+            if ch in _ASCII_SPACE or (ch > "\x7f" and _byte_blank(ch)):
                 break
             if ch in "'\"":
                 quote = ch
