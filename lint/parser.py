@@ -206,21 +206,27 @@ def _parse_words(rest: str, escape: str) -> list[tuple[int, int]]:
             break
         start = i
         quote = ""
+        end = -1
         while i < n:
             ch = rest[i]
+            if ch == escape and i + 1 == n and quote != "'":
+                end, i = i, n  # BuildKit skips an escape character at the end of the line
+                break
             if quote:
                 if ch == quote:
                     quote = ""
-                elif ch == escape and quote != "'" and i + 1 < n:
+                elif ch == escape and quote != "'":
                     i += 1
             elif ch in GO_SPACE:
                 break
             elif ch in "'\"":
                 quote = ch
-            elif ch == escape and i + 1 < n:
+            elif ch == escape:
                 i += 1
             i += 1
-        words.append((start, i))
+        end = i if end < 0 else end
+        if end > start:
+            words.append((start, end))
     return words
 
 
