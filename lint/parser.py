@@ -18,7 +18,6 @@ itself and stays within the standard library.
 from __future__ import annotations
 
 import bisect
-import difflib
 import gc
 import json
 import re
@@ -788,6 +787,8 @@ def _check(df: Dockerfile) -> None:
             )
             continue
         if kw not in KEYWORDS:
+            import difflib  # only here: keep it off the start-up path
+
             guess = difflib.get_close_matches(kw, sorted(KEYWORDS), n=1, cutoff=0.6)
             hint = f" (did you mean {guess[0]}?)" if guess else ""
             problems.append(

@@ -363,3 +363,25 @@ def test_the_regex_check_catches_a_catastrophic_pattern() -> None:
     old = ("old directive", r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$", 0)
     result = _hostile_regex_run([old], limit=1.0)
     assert any("old directive" in s and "'a=a'" in s for s in result["stuck"])
+
+
+# -- start-up ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_lint_run_imports_neither_networkx_nor_rich(tmp_path: Path, fmt: str) -> None:
+    """networkx (~190 ms to import) and rich (~50 ms) would triple the start-up of
+    a pre-commit run: the graph queries are plain Python and rich only colours a
+    terminal."""
+    path = write(tmp_path / "Dockerfile", GOOD + "COPY --from=nosuch /a /b\nFROM build AS x\n")
+    program = (
+        "import sys\n"
+        "from dslint.cli import main\n"
+        f"main(['--format', {fmt!r}, '--no-color', '--target', 'build', {str(path)!r}])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('networkx', 'rich'))\n"
+        "print('IMPORTED', heavy)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=HANG
+    )
+    assert run.stdout.strip().splitlines()[-1] == "IMPORTED []", run.stdout + run.stderr
