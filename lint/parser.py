@@ -101,6 +101,10 @@ class _Locator:
         return self._lines[i], self._cols[i] + (offset - self._offsets[i]) + 1
 
     def span(self, start: int, end: int) -> Span:
+        if len(self._offsets) == 1:  # one physical line: most instructions
+            line, shift = self._lines[0], self._cols[0] - self._offsets[0] + 1
+            col = start + shift
+            return Span(line, col, line, (end if end > start else start) + shift)
         line, col = self._at(start)
         if end <= start:
             return Span(line, col, line, col)
