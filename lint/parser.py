@@ -589,7 +589,12 @@ class _Parser:
         keyword = keyword_text.upper()
         keyword_token = Token(keyword_text, locator.span(kw_start, kw_end))
         after = m.end() if m and m.start() < kw_start + len(body) else kw_end
-        flags_raw, args_at = _extract_flags(logical[after:]) if after < len(logical) else ([], 0)
+        # BuildKit trims the line before it extracts flags: a trailing backslash then
+        # ends the line (and is skipped) instead of escaping the blank after it.
+        body_end = kw_start + len(body)
+        flags_raw, args_at = (
+            _extract_flags(logical[after:body_end]) if after < body_end else ([], 0)
+        )
         flags = tuple(_flag(v, logical, after + s, after + e, locator) for v, s, e in flags_raw)
         rest_start = after + args_at
         rest_text = logical[rest_start:]
