@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the resolved configuration for the first PATH and exit",
     )
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-'")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: every core when there are many files; 1: no pool)",
+    )
     p.add_argument("--version", action="version", version=f"dslint {__version__}")
     return p
 
@@ -169,7 +176,7 @@ def run_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.show_settings:
         out.write(describe(settings_from(args)))
         return EXIT_OK
-    results = lint_paths(args.paths, resolver, args.stdin_filename)
+    results = lint_paths(args.paths, resolver, args.stdin_filename, args.jobs)
     for r in results:
         if r.error:
             err.write(f"dslint: {r.error}\n")

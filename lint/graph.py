@@ -26,15 +26,23 @@ only a variable whose default names a stage (``FROM $BASE``) or is left open
 
 from __future__ import annotations
 
-import difflib
+import heapq
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from dslint.model import Dockerfile, ImageRef, Instruction, Span, Stage
-from dslint.parser import _unquote_word, expand, has_variable, parse_image_ref, variable_pattern
+from dslint.parser import (
+    _unquote_word,
+    expand,
+    has_variable,
+    name_globs,
+    name_matches,
+    parse_image_ref,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -133,9 +141,9 @@ def _from_reference(
         # pattern matches is a possible base (`FROM base-${VARIANT}`).
         targets = set(stage.base_stages)
         earlier = [s for s in df.stages[: stage.index] if s.alias is not None]
-        pattern = variable_pattern(text, lower=True)
-        if pattern is not None:
-            targets.update(s.index for s in earlier if pattern.match(s.alias or ""))
+        globs = name_globs(text, lower=True)
+        if globs is not None:
+            targets.update(s.index for s in earlier if name_matches(globs, s.alias or ""))
         elif stage.base_stages:
             # `FROM $BASE` whose default names a stage: the ARG selects among the
             # stages (`--build-arg BASE=distroless`), so any of them may be used.
@@ -144,9 +152,9 @@ def _from_reference(
         # default, or an automatic one such as TARGETARCH) may select any stage.
         defaulted = expand(text, defaults, unknown=None)
         if has_variable(defaulted):
-            pattern = variable_pattern(defaulted, lower=True)
+            globs = name_globs(defaulted, lower=True)
             targets.update(
-                s.index for s in earlier if pattern is None or pattern.match(s.alias or "")
+                s.index for s in earlier if globs is None or name_matches(globs, s.alias or "")
             )
         if targets:
             return ref("possible", tuple(sorted(targets)))
@@ -215,6 +223,17 @@ class StageGraph:
     def __init__(self, df: Dockerfile) -> None:
         self.dockerfile = df
         self.references: list[Reference] = list(_references(df))
+        # The stage-to-stage edges as plain sets: the queries below use these,
+        # so linting never imports networkx (~190 ms) unless ``.nx`` is asked for.
+        n = len(df.stages)
+        self._needs: list[set[int]] = [set() for _ in range(n)]
+        self._needed_by: list[set[int]] = [set() for _ in range(n)]
+        for ref in self.references:
+            if ref.status in ("stage", "possible"):
+                for t in ref.targets:
+                    if 0 <= t < n and 0 <= ref.stage < n:
+                        self._needs[ref.stage].add(t)
+                        self._needed_by[t].add(ref.stage)
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph[str]:
@@ -268,6 +287,8 @@ class StageGraph:
         length for long names), so that an image named like a stage's prefix
         (``golang`` next to ``golang-builder``) is not taken for a typo. Stages
         defined at or after ``before`` are never proposed."""
+        import difflib
+
         key = text.lower()
         earlier = {
             s.alias: s for s in self.dockerfile.stages[:before] if s.alias and s.alias != key
@@ -280,24 +301,23 @@ class StageGraph:
 
     def dependencies(self, index: int) -> set[int]:
         """Stages this stage needs directly (FROM, COPY --from, RUN --mount from=)."""
-        g = self.nx
-        return {
-            g.nodes[u]["stage"]
-            for u in g.predecessors(stage_node(index))
-            if g.nodes[u]["kind"] == "stage"
-        }
+        return set(self._needs[index])
 
     def dependents(self, index: int) -> set[int]:
-        g = self.nx
-        return {g.nodes[v]["stage"] for v in g.successors(stage_node(index))}
+        """Stages that need this stage directly."""
+        return set(self._needed_by[index])
 
     def reachable(self, target: int) -> set[int]:
         """The target and every stage it depends on, as BuildKit builds them."""
-        import networkx as nx
-
-        g = self.nx
-        nodes = nx.ancestors(g, stage_node(target)) | {stage_node(target)}
-        return {g.nodes[n]["stage"] for n in nodes if g.nodes[n]["kind"] == "stage"}
+        seen = {target}
+        todo = [target]
+        needs = self._needs
+        while todo:
+            for dep in needs[todo.pop()]:
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return seen
 
     def parents(self, index: int) -> tuple[int, ...]:
         """The stages this stage may be built FROM (several when FROM has variables)."""
@@ -306,27 +326,45 @@ class StageGraph:
     def from_chain(self, index: int) -> list[int]:
         """The stage and its FROM ancestors, nearest first (every possible parent)."""
         seen: list[int] = []
-        todo = [index]
+        done: set[int] = set()
+        todo = deque([index])
         while todo:
-            i = todo.pop(0)
-            if i in seen:
+            i = todo.popleft()
+            if i in done:
                 continue
+            done.add(i)
             seen.append(i)
             todo.extend(p for p in self.parents(i) if p < i)
         return seen
 
     def topological_order(self) -> list[int]:
-        import networkx as nx
-
-        g = self.nx
-        return [
-            g.nodes[n]["stage"]
-            for n in nx.lexicographical_topological_sort(g, key=_node_order)
-            if g.nodes[n]["kind"] == "stage"
-        ]
+        """Every stage, dependencies before dependents, lowest index first on ties."""
+        needs = self._needs
+        waiting = [len(deps) for deps in needs]
+        ready = [i for i, count in enumerate(waiting) if count == 0]
+        heapq.heapify(ready)
+        order: list[int] = []
+        while ready:
+            i = heapq.heappop(ready)
+            order.append(i)
+            for j in self._needed_by[i]:
+                waiting[j] -= 1
+                if waiting[j] == 0:
+                    heapq.heappush(ready, j)
+        if len(order) != len(needs):
+            raise ValueError("the stage graph has a cycle")
+        return order
 
     def references_in(self, index: int) -> list[Reference]:
-        return [r for r in self.references if r.stage == index]
+        """The references made inside one stage, in file order."""
+        return list(self._by_stage.get(index, ()))
+
+    @cached_property
+    def _by_stage(self) -> dict[int, list[Reference]]:
+        out: dict[int, list[Reference]] = {}
+        for ref in self.references:
+            out.setdefault(ref.stage, []).append(ref)
+        return out
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -342,8 +380,3 @@ def _edit_distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[len(b)]
-
-
-def _node_order(node: str) -> str:
-    kind, _, rest = node.partition(":")
-    return f"{kind}:{int(rest):09d}" if kind == "stage" else node

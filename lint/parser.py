@@ -18,7 +18,8 @@ itself and stays within the standard library.
 from __future__ import annotations
 
 import bisect
-import difflib
+import gc
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -69,7 +70,11 @@ DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
 # Go's unicode.IsSpace, which BuildKit uses to trim and split.
 GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")  # BuildKit's reWhitespace
-_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+# BuildKit's reDirective is ``^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`` in RE2, where
+# \s is [\t\n\f\r ]. Python's backtracking engine takes quadratic time on ``(.+?)\s*$``
+# with a long run of blanks, so the value's blanks are trimmed in Python instead.
+_GO_RE_SPACE = "\t\n\f\r "
+_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=(.*)$", re.DOTALL)
 _HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")
@@ -97,6 +102,10 @@ class _Locator:
         return self._lines[i], self._cols[i] + (offset - self._offsets[i]) + 1
 
     def span(self, start: int, end: int) -> Span:
+        if len(self._offsets) == 1:  # one physical line: most instructions
+            line, shift = self._lines[0], self._cols[0] - self._offsets[0] + 1
+            col = start + shift
+            return Span(line, col, line, (end if end > start else start) + shift)
         line, col = self._at(start)
         if end <= start:
             return Span(line, col, line, col)
@@ -201,21 +210,27 @@ def _parse_words(rest: str, escape: str) -> list[tuple[int, int]]:
             break
         start = i
         quote = ""
+        end = -1
         while i < n:
             ch = rest[i]
+            if ch == escape and i + 1 == n and quote != "'":
+                end, i = i, n  # BuildKit skips an escape character at the end of the line
+                break
             if quote:
                 if ch == quote:
                     quote = ""
-                elif ch == escape and quote != "'" and i + 1 < n:
+                elif ch == escape and quote != "'":
                     i += 1
             elif ch in GO_SPACE:
                 break
             elif ch in "'\"":
                 quote = ch
-            elif ch == escape and i + 1 < n:
+            elif ch == escape:
                 i += 1
             i += 1
-        words.append((start, i))
+        end = i if end < 0 else end
+        if end > start:
+            words.append((start, end))
     return words
 
 
@@ -240,13 +255,19 @@ def _reject_constant(name: str) -> object:
     raise ValueError(name)
 
 
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parse_json(rest: str) -> list[str] | None:
     """The exec form: a JSON array of strings, else None (shell form)."""
     text = rest.lstrip(GO_SPACE)
     if not text.startswith("["):
         return None
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        # Go's json.Decoder.Decode, which BuildKit uses, reads the first JSON value
+        # and ignores what follows it: ``RUN ["a"] junk`` is the exec form ["a"].
+        value, _ = _JSON.raw_decode(text)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, list):
@@ -255,7 +276,20 @@ def _parse_json(rest: str) -> list[str] | None:
         raise _NotStringArray(
             "when using JSON array syntax, arrays must be comprised of strings only"
         )
-    return value
+    # A lone surrogate escape ("\ud800") is U+FFFD in Go, and unprintable in Python.
+    return [_SURROGATE.sub("\ufffd", v) for v in value]
+
+
+# BuildKit's extractBuilderFlags walks the line byte by byte and asks
+# unicode.IsSpace of each byte: the ASCII blanks separate words, and so do the
+# bytes 0x85 and 0xA0 inside a non-ASCII character ("\xa0", "à", "Å"...), while
+# a non-ASCII character never starts a blank run.
+_ASCII_SPACE = "\t\n\v\f\r "
+
+
+def _byte_blank(ch: str) -> bool:
+    data = ch.encode("utf-8", "surrogatepass")
+    return b"\x85" in data or b"\xa0" in data
 
 
 def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
@@ -264,7 +298,7 @@ def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
     flags: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while True:
-        while i < n and text[i] in GO_SPACE:
+        while i < n and text[i] in _ASCII_SPACE:
             i += 1
         if i >= n:
             return flags, n
@@ -289,7 +323,7 @@ def _extract_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
                     word.append(ch)
                 i += 1
                 continue
-            if ch in GO_SPACE:
+            if ch in _ASCII_SPACE or (ch > "\x7f" and _byte_blank(ch)):
                 break
             if ch in "'\"":
                 quote = ch
@@ -355,6 +389,12 @@ def parse_image_ref(text: str) -> ImageRef:
     return ImageRef(text=text, registry=registry, repository=rest, tag=tag, digest=digest or None)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """User text quoted in a message, cut so the message stays one readable line."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def has_variable(text: str) -> bool:
     return "$" in text and _VARIABLE.search(text) is not None
 
@@ -389,11 +429,13 @@ class _Parser:
         if not stripped.startswith("#"):
             self.directives_done = True
             return
-        match = _DIRECTIVE.match(stripped[1:].lstrip(GO_SPACE))
-        if not match or match.group(1).lower() not in DIRECTIVE_NAMES:
+        match = _DIRECTIVE.match(stripped[1:].lstrip(_GO_RE_SPACE))  # `#\s*`: ASCII only
+        rest = match.group(2) if match else ""
+        if not rest or match is None or match.group(1).lower() not in DIRECTIVE_NAMES:
             self.directives_done = True
             return
-        name, value = match.group(1).lower(), match.group(2)
+        # (.+?) takes at least one character: the last blank when all are blank.
+        name, value = match.group(1).lower(), rest.strip(_GO_RE_SPACE) or rest[-1]
         span = Span(line_no, col0 + 1, line_no, col0 + len(stripped) + 1)
         if any(d.name == name for d in self.directives):
             self.problems.append(Problem(f"only one {name} parser directive can be used", span))
@@ -402,7 +444,7 @@ class _Parser:
         if name == "escape":
             if value not in ("\\", "`"):
                 self.problems.append(
-                    Problem(f"invalid escape token '{value}' does not match ` or \\", span)
+                    Problem(f"invalid escape token '{_short(value)}' does not match ` or \\", span)
                 )
                 return
             self.escape = value
@@ -468,12 +510,10 @@ class _Parser:
                 if not target.json and "<<" in logical:
                     end = self._heredocs(target, instruction, logical, locator, end)
             last = lines[end - 1] if end >= 1 else ""
-            instruction.span = Span(
-                instruction.keyword_token.span.line,
-                instruction.keyword_token.span.column,
-                end,
-                len(last) + 1,
-            )
+            # From the first line: BuildKit starts an instruction on the line where
+            # its logical line begins, even when that line holds only the escape
+            # character and the keyword comes on the next one.
+            instruction.span = Span(line_no, col0 + 1, end, len(last) + 1)
             if instruction.inner is not None:
                 instruction.inner.span = instruction.span
             i = end
@@ -515,7 +555,10 @@ class _Parser:
             span = locator.span(start, stop)
             if not terminated:
                 self.problems.append(
-                    Problem(f"unterminated heredoc: no line '{name}' closes <<{word}", span)
+                    Problem(
+                        f"unterminated heredoc: no line '{_short(name)}' closes <<{_short(word)}",
+                        span,
+                    )
                 )
             docs.append(
                 Heredoc(
@@ -547,7 +590,12 @@ class _Parser:
         keyword = keyword_text.upper()
         keyword_token = Token(keyword_text, locator.span(kw_start, kw_end))
         after = m.end() if m and m.start() < kw_start + len(body) else kw_end
-        flags_raw, args_at = _extract_flags(logical[after:]) if after < len(logical) else ([], 0)
+        # BuildKit trims the line before it extracts flags: a trailing backslash then
+        # ends the line (and is skipped) instead of escaping the blank after it.
+        body_end = kw_start + len(body)
+        flags_raw, args_at = (
+            _extract_flags(logical[after:body_end]) if after < body_end else ([], 0)
+        )
         flags = tuple(_flag(v, logical, after + s, after + e, locator) for v, s, e in flags_raw)
         rest_start = after + args_at
         rest_text = logical[rest_start:]
@@ -686,7 +734,7 @@ class _Parser:
             if "=" not in word:
                 self.problems.append(
                     Problem(
-                        f"can't find = in {word!r}: {ins.keyword} takes name=value pairs",
+                        f"can't find = in {_short(word)!r}: {ins.keyword} takes name=value pairs",
                         locator.span(base + s, base + e),
                     )
                 )
@@ -831,15 +879,27 @@ def _check(df: Dockerfile) -> None:
     problem_lines = {p.span.line for p in problems}  # from the line parser
     for ins in df.instructions:
         kw = ins.keyword
+        if not kw:
+            problems.append(
+                Problem(
+                    f"the escape character {df.escape} continues the line into nothing: "
+                    "BuildKit reads an empty instruction here",
+                    ins.span,
+                )
+            )
+            continue
         quote_problem = _check_quotes(df, ins)
         if quote_problem is not None:
             problems.append(quote_problem)
         if kw not in KEYWORDS:
+            import difflib  # only here: keep it off the start-up path
+
             guess = difflib.get_close_matches(kw, sorted(KEYWORDS), n=1, cutoff=0.6)
             hint = f" (did you mean {guess[0]}?)" if guess else ""
             problems.append(
                 Problem(
-                    f"unknown instruction: {ins.keyword_token.text}{hint}", ins.keyword_token.span
+                    f"unknown instruction: {_short(ins.keyword_token.text)}{hint}",
+                    ins.keyword_token.span,
                 )
             )
             continue
@@ -911,21 +971,21 @@ def _build_stages(df: Dockerfile) -> None:
 
 # The automatic platform ARGs and the values they can take (BuildKit sets them
 # from --platform; a Dockerfile may use them in FROM without declaring them).
-_OS = "linux|windows|darwin|freebsd|netbsd|openbsd|solaris|illumos|aix|android|ios|wasip1|js"
-_ARCH = "amd64|arm64|arm|386|ppc64le|ppc64|s390x|riscv64|mips64le|mips64|mipsle|mips|loong64|wasm"
-PLATFORM_ARG_PATTERNS = {
-    "TARGETOS": f"(?:{_OS})",
-    "BUILDOS": f"(?:{_OS})",
-    "TARGETARCH": f"(?:{_ARCH})",
-    "BUILDARCH": f"(?:{_ARCH})",
-    "TARGETVARIANT": "(?:v[0-9]+)?",
-    "BUILDVARIANT": "(?:v[0-9]+)?",
-    "TARGETPLATFORM": f"(?:{_OS})/(?:{_ARCH})(?:/v[0-9]+)?",
-    "BUILDPLATFORM": f"(?:{_OS})/(?:{_ARCH})(?:/v[0-9]+)?",
+_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos")
+_ARCH = ("amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le", "loong64")
+_VARIANT = ("", "v5", "v6", "v7", "v8")
+PLATFORM_ARG_VALUES: dict[str, tuple[str, ...] | None] = {
+    "TARGETOS": _OS,
+    "BUILDOS": _OS,
+    "TARGETARCH": _ARCH,
+    "BUILDARCH": _ARCH,
+    "TARGETVARIANT": _VARIANT,
+    "BUILDVARIANT": _VARIANT,
+    "TARGETPLATFORM": None,  # os/arch[/variant]: too many to list, any name
+    "BUILDPLATFORM": None,
 }
-_AUTOMATIC = {name: "${" + name + "}" for name in PLATFORM_ARG_PATTERNS}
-_VAR_PART = re.compile(r"\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*")
-_VAR_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+_AUTOMATIC = {name: "${" + name + "}" for name in PLATFORM_ARG_VALUES}
+_MAX_GLOBS = 64
 
 
 def global_arg_defaults(
@@ -953,69 +1013,172 @@ def global_arg_defaults(
     return {k: values[k] for k in declared}
 
 
-def variable_pattern(text: str, lower: bool = False) -> re.Pattern[str] | None:
-    """A regex for the names ``text`` may expand to: automatic platform ARGs
-    match their possible values, other variables anything. None when every
-    part of ``text`` is an unconstrained variable (it may be any name)."""
-    body: list[str] = []
-    constrained = False
-    pos = 0
-    for m in _VAR_PART.finditer(text):
-        literal = text[pos : m.start()]
-        if literal:
-            body.append(re.escape(literal.lower() if lower else literal))
-            constrained = True
-        name = _VAR_NAME.match(m.group(0))
-        domain = PLATFORM_ARG_PATTERNS.get(name.group(1)) if name else None
-        body.append(domain or ".*")
-        constrained = constrained or domain is not None
+_NAME_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _dollar_at(text: str, j: int, last_close: int) -> tuple[int, str, str | None, str] | None:
+    r"""The expansion that starts with the ``$`` at ``j``: (end, name, operator,
+    word), or None when the ``$`` is literal. The grammar of the regular
+    expression ``\\\$|\$\{NAME(?:(:?[-+?])([^}]*))?\}|\$NAME``, scanned by hand so
+    that unclosed ``${`` runs take linear time (``last_close``: the last ``}``)."""
+    n = len(text)
+    if j + 1 < n and text[j + 1] == "{":
+        m = _NAME_AT.match(text, j + 2)
+        if m is None:
+            return None
         pos = m.end()
-    if text[pos:]:
-        body.append(re.escape(text[pos:].lower() if lower else text[pos:]))
-        constrained = True
-    if not constrained:
+        if pos < n and text[pos] == "}":
+            return pos + 1, m.group(), None, ""
+        op = None
+        if pos < n and text[pos] in "-+?":
+            op = text[pos]
+        elif text.startswith(":", pos) and pos + 1 < n and text[pos + 1] in "-+?":
+            op = text[pos : pos + 2]
+        if op is None:
+            return None
+        start = pos + len(op)
+        close = text.find("}", start) if start <= last_close else -1
+        if close < 0:
+            return None
+        return close + 1, m.group(), op, text[start:close]
+    m = _NAME_AT.match(text, j + 1)
+    if m is None:
         return None
-    return re.compile("".join(body) + r"\Z")
-
-
-_EXPANSION = re.compile(
-    r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
-)
+    return m.end(), m.group(), None, ""
 
 
 def expand(text: str, values: dict[str, str | None], unknown: str | None = "") -> str:
     """Expand ``$X``/``${X}``/``${X:-d}``/``${X:+a}`` with ``values`` as the builder
     would. Names that are missing or None become ``unknown`` (kept as written
-    when ``unknown`` is None)."""
+    when ``unknown`` is None). ``\\$`` is a literal ``$``. Linear time."""
     if "$" not in text:
         return text
+    out: list[str] = []
+    i = 0
+    last_close = text.rfind("}")
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        if j > i and text[j - 1] == "\\":
+            out.append(text[i : j - 1])
+            out.append("$")
+            i = j + 1
+            continue
+        found = _dollar_at(text, j, last_close)
+        if found is None:
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        end, name, op, word = found
+        out.append(text[i:j])
+        out.append(_substitute(text[j:end], values.get(name), op, word, unknown))
+        i = end
 
-    def sub(m: re.Match[str]) -> str:
-        whole = m.group(0)
-        if whole == "\\$":
-            return "$"
-        name = m.group(1) or m.group(4)
-        op, word = m.group(2), m.group(3) or ""
-        value = values.get(name)
-        if op is None:
+
+def _substitute(
+    whole: str, value: str | None, op: str | None, word: str, unknown: str | None
+) -> str:
+    if op is None:
+        if value is None:
+            return whole if unknown is None else unknown
+        return value
+    if value is None and unknown is None and op in ("-", ":-", "+", ":+"):
+        return whole
+    is_set = value is not None
+    is_nonempty = bool(value)
+    if op == ":-":
+        return value if is_nonempty and value is not None else word
+    if op == "-":
+        return value if is_set and value is not None else word
+    if op == ":+":
+        return word if is_nonempty else ""
+    if op == "+":
+        return word if is_set else ""
+    return value if value is not None else ""
+
+
+def _glob_match(parts: list[str], name: str) -> bool:
+    """Does ``name`` match the pieces with anything in between (a ``*`` glob)?
+    Leftmost matching of the middle pieces: O(len(name) x pieces), never backtracking."""
+    if len(parts) == 1:
+        return name == parts[0]
+    first, last = parts[0], parts[-1]
+    end = len(name) - len(last)
+    if end < len(first) or not name.startswith(first) or not name.endswith(last):
+        return False
+    pos = len(first)
+    for middle in parts[1:-1]:
+        k = name.find(middle, pos, end)
+        if k < 0:
+            return False
+        pos = k + len(middle)
+    return True
+
+
+def _variables(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each ``$NAME``/``${...}`` in ``text``; the name is
+    empty for ``${...}`` forms other than ``${NAME}``. Linear time."""
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    last_close = text.rfind("}")
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            return found
+        if j + 1 < len(text) and text[j + 1] == "{":
+            close = text.find("}", j + 2) if j + 2 <= last_close else -1
+            if close < 0:
+                i = j + 1
+                continue
+            inner = text[j + 2 : close]
+            m = _NAME_AT.fullmatch(inner)
+            found.append((j, close + 1, m.group() if m else ""))
+            i = close + 1
+        else:
+            m = _NAME_AT.match(text, j + 1)
+            if m is None:
+                i = j + 1
+                continue
+            found.append((j, m.end(), m.group()))
+            i = m.end()
+
+
+def name_globs(text: str, lower: bool = False) -> list[list[str]] | None:
+    """The names ``text`` may expand to, as globs (literal pieces with anything
+    in between): an automatic platform ARG takes only its possible values
+    (``tool-${TARGETOS}`` is ``tool-linux``, ``tool-windows``, ...), any other
+    variable anything. None when ``text`` may be any name at all."""
+    found = _variables(text)
+    choices = [PLATFORM_ARG_VALUES.get(name) for _, _, name in found]
+    count = 1
+    for values in choices:
+        count *= len(values) if values else 1
+    if count > _MAX_GLOBS:
+        choices = [None] * len(found)
+    literal = len(text) > sum(end - start for start, end, _ in found)
+    if not literal and all(values is None for values in choices):
+        return None
+    fold = str.lower if lower else str
+    globs: list[list[str]] = []
+    for combo in itertools.product(*[values or (None,) for values in choices]):
+        parts = [""]
+        pos = 0
+        for (start, end, _), value in zip(found, combo, strict=True):
+            parts[-1] += fold(text[pos:start])
             if value is None:
-                return whole if unknown is None else unknown
-            return value
-        if value is None and unknown is None and op in ("-", ":-", "+", ":+"):
-            return whole
-        is_set = value is not None
-        is_nonempty = bool(value)
-        if op == ":-":
-            return value if is_nonempty and value is not None else word
-        if op == "-":
-            return value if is_set and value is not None else word
-        if op == ":+":
-            return word if is_nonempty else ""
-        if op == "+":
-            return word if is_set else ""
-        return value if value is not None else ""
+                parts.append("")
+            else:
+                parts[-1] += value
+            pos = end
+        parts[-1] += fold(text[pos:])
+        globs.append(parts)
+    return globs
 
-    return _EXPANSION.sub(sub, text)
+
+def name_matches(globs: list[list[str]], name: str) -> bool:
+    return any(_glob_match(parts, name) for parts in globs)
 
 
 def _resolve_bases(df: Dockerfile) -> None:
@@ -1031,12 +1194,12 @@ def _resolve_bases(df: Dockerfile) -> None:
                 expanded = expand(text, defaults, unknown=None)
                 stage.base_expanded = expanded
                 if has_variable(expanded):
-                    pattern = variable_pattern(expanded)
+                    globs = name_globs(expanded)
                     stage.base_stages = tuple(
                         sorted(
                             idx
                             for name, idx in by_name.items()
-                            if pattern is None or pattern.match(name)
+                            if globs is None or name_matches(globs, name)
                         )
                     )
                 elif expanded in by_name:
@@ -1054,6 +1217,16 @@ def _resolve_bases(df: Dockerfile) -> None:
 def parse(text: str, path: str = "Dockerfile") -> Dockerfile:
     """Parse Dockerfile text. Never raises for bad content: BuildKit's errors
     become :class:`Problem` entries on the result."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: the collector only slows parsing down
+    try:
+        return _parse(text, path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> Dockerfile:
     parser = _Parser(text, path)
     parser.run()
     df = Dockerfile(
