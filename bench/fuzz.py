@@ -28,8 +28,9 @@ def run_batch(seed: int, examples: int, shrink: bool = False) -> tuple[int, str 
     """Check ``examples`` generated files with ``seed``: (how many ran, failure or None)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
-    from strategies import dockerfiles
     from test_fuzz import check_file
+
+    from strategies import dockerfiles
 
     count = 0
     last: list[str] = []

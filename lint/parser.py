@@ -1158,7 +1158,7 @@ def name_globs(text: str, lower: bool = False) -> list[list[str]] | None:
     if count > _MAX_GLOBS:
         choices = [None] * len(found)
     literal = len(text) > sum(end - start for start, end, _ in found)
-    if not literal and all(values is None for values in choices):
+    if found and not literal and all(values is None for values in choices):
         return None
     fold = str.lower if lower else str
     globs: list[list[str]] = []

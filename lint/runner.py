@@ -135,7 +135,9 @@ def _lint_parallel(
     chunk = max(1, min(16, len(paths) // (workers * 4)))
     try:
         with ctx.Pool(workers) as pool:
-            return pool.map(_lint_in_worker, list(zip(paths, settings, strict=True)), chunksize=chunk)
+            return pool.map(
+                _lint_in_worker, list(zip(paths, settings, strict=True)), chunksize=chunk
+            )
     except (OSError, ImportError):
         return None
 

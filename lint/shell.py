@@ -99,7 +99,7 @@ _PRINTF_V = re.compile(r"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?=")
 _ARITHMETIC = re.compile(r"\(\((.*?)\)\)", re.DOTALL)
 _ARITH_ASSIGN = re.compile(
-    r"(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)|(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)\s*"
     r"(?:\+\+|--|(?:<<|>>|[-+*/%&|^])?=(?!=))"
 )
 # Commands after which any name may be set: source, ., eval, set -a.

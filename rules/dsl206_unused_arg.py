@@ -17,13 +17,13 @@ def _mentions(ins: Instruction, name: str) -> bool:
     return any(pattern.search(doc.body) for doc in ins.heredocs)
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _plain(d: Definition) -> bool:
     """A real name, not a word of a trailing ``# comment`` (``ARG A=1 # note``
     declares ``#`` and ``note`` too: BuildKit has no inline comments)."""
-    if not _IDENTIFIER.match(d.name) or d.instruction is None:
+    if not _IDENTIFIER.fullmatch(d.name) or d.instruction is None:
         return False
     for kv in d.instruction.key_values:
         if kv.key.startswith("#"):

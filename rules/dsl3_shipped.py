@@ -17,10 +17,11 @@ from dslint.images import ImageInfo, lookup
 from dslint.model import Dockerfile, Instruction, Span, Stage
 from dslint.parser import has_variable
 
-# Target stages whose name says they are meant as a build or test environment.
+# Target stages whose name says they are meant as a build or test environment
+# (use .search: the second form is a suffix, found without a leading ``.*``).
 DEV_STAGE_NAMES = re.compile(
-    r"^(dev|devel|develop|development|devcontainer|debug|test|tests|testing|ci|lint|"
-    r"tools?|toolchain|builder|build-env|sdk)([-_].*)?$|.*[-_](dev|test|tests|debug|ci|tools?)$"
+    r"^(?:dev|devel|develop|development|devcontainer|debug|test|tests|testing|ci|lint|"
+    r"tools?|toolchain|builder|build-env|sdk)(?:[-_].*)?$|[-_](?:dev|test|tests|debug|ci|tools?)$"
 )
 
 
@@ -223,7 +224,7 @@ def is_dev_target(ctx: Context) -> bool:
     """The target stage's name, or the file's name (``Dockerfile.ci``,
     ``test.Dockerfile``), says it is a build, test or dev environment."""
     stage = target_stage(ctx)
-    if stage is not None and stage.alias is not None and DEV_STAGE_NAMES.match(stage.alias):
+    if stage is not None and stage.alias is not None and DEV_STAGE_NAMES.search(stage.alias):
         return True
     name = ctx.dockerfile.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
     return any(word in DEV_FILE_WORDS for word in re.split(r"[._-]+", name))

@@ -3,9 +3,9 @@ multi-stage mistakes: the README's first command lints it."""
 
 from __future__ import annotations
 
-from conftest import FIXTURES
-
 from dslint.engine import lint_text
+
+from conftest import FIXTURES
 
 EXAMPLE = FIXTURES / "Dockerfile-multistage"
 

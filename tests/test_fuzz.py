@@ -33,6 +33,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
 from dslint.config import Settings
 from dslint.engine import lint_dockerfile
 from dslint.graph import StageGraph, stage_node
@@ -40,16 +43,16 @@ from dslint.model import Dockerfile, Span
 from dslint.parser import (
     GO_SPACE,
     KEYWORDS,
-    _glob_match,
-    _glob_parts,
+    PLATFORM_ARG_VALUES,
     _substitute,
     expand,
+    name_globs,
+    name_matches,
     parse,
 )
 from dslint.reporters import FORMATS, FileResult
 from dslint.rule import Finding
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+
 from oracle import differences, our_view
 from strategies import dockerfiles
 
@@ -385,16 +388,24 @@ def test_expand_agrees_with_its_regular_expression(
 
 
 @settings(PROFILE, max_examples=EXAMPLES * 2)
-@given(_DOLLAR_TEXT, st.text(st.sampled_from("ab-x"), max_size=8))
+@given(
+    _DOLLAR_TEXT | st.sampled_from(["tool-${TARGETOS}", "$TARGETARCH-x", "${BUILDOS}${A}"]),
+    st.text(st.sampled_from("ab-x"), max_size=8)
+    | st.sampled_from(["tool-linux", "arm64-x", "tool-src", "linuxab"]),
+)
 def test_from_globs_agree_with_their_regular_expression(pattern: str, name: str) -> None:
     variable = r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)"
-    regex = "".join(
-        ".*" if re.fullmatch(variable, part) else re.escape(part)
-        for part in re.split(variable, pattern)
-        if part
-    )
+
+    def piece(part: str) -> str:
+        if not re.fullmatch(variable, part):
+            return re.escape(part)
+        values = PLATFORM_ARG_VALUES.get(part.strip("${}"))
+        return "(?:" + "|".join(map(re.escape, values)) + ")" if values else ".*"
+
+    regex = "".join(piece(part) for part in re.split(variable, pattern) if part)
     expected = re.match(regex + r"\Z", name) is not None
-    assert _glob_match(_glob_parts(pattern), name) == expected
+    globs = name_globs(pattern)
+    assert (globs is None or name_matches(globs, name)) == expected
 
 
 @settings(PROFILE, max_examples=EXAMPLES * 2)

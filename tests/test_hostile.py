@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from dslint.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent

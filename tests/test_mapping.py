@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
 
 from dslint.rules import by_code
+
+from conftest import ROOT
 
 ROWS = [
     [c.strip() for c in line.strip().strip("|").split("|")]
