@@ -79,7 +79,12 @@ def _run(rules: list[Rule], ctx: Context) -> list[Finding]:
             produced = list(rule.check(ctx))
         except Exception as exc:  # a bug in a rule must not hide the other findings
             raise InternalError(f"rule {rule.code} {rule.name} failed: {exc!r}") from exc
+        seen: set[tuple[int, str]] = set()
         for f in produced:
+            key = (f.span.line, f.message)
+            if key in seen:  # the same problem again on the same line: say it once
+                continue
+            seen.add(key)
             severity = settings.severity_of(f.code, f.severity)
             findings.append(dataclasses.replace(f, path=df.path, severity=severity))
     return findings

@@ -196,6 +196,14 @@ class Definition:
 Context = Literal["builder", "shell", "runtime"]
 
 
+def _shown(text: str, e: Expansion) -> str:
+    """The expansion as written, for messages; a long one (nested defaults) is
+    cut, which also keeps memory linear on deeply nested ``${a:-${b:-...}}``."""
+    if e.end - e.start <= 60:
+        return text[e.start : e.end]
+    return "${" + e.name + (e.operator or "") + "…}"
+
+
 @dataclass(frozen=True, slots=True)
 class Use:
     """A variable an instruction expands.
@@ -543,7 +551,7 @@ class Scopes:
         )
 
     def _use(self, ins: Instruction, span: Span, text: str, e: Expansion, ctx: Context) -> Use:
-        return Use(e.name, span, ins, ins.stage, ctx, text[e.start : e.end], e.operator)
+        return Use(e.name, span, ins, ins.stage, ctx, _shown(text, e), e.operator)
 
     def _shell(self, ins: Instruction, m: _LineMap, ctx: Context, out: list[Use]) -> None:
         rest = ins.rest
@@ -591,7 +599,7 @@ class Scopes:
         for span, text, e in found:
             if opaque or e.name in local or e.name in SHELL_VARIABLES:
                 continue
-            out.append(Use(e.name, span, ins, ins.stage, ctx, text[e.start : e.end], e.operator))
+            out.append(Use(e.name, span, ins, ins.stage, ctx, _shown(text, e), e.operator))
 
     # -- resolution -----------------------------------------------------------------
     @cached_property

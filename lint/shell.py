@@ -147,29 +147,46 @@ class ShellScan:
         return self.opaque or name in self.assigned or name in SHELL_VARIABLES
 
 
-def _brace_end(text: str, i: int) -> int:
-    """Index just after the ``}`` closing the ``${`` whose body starts at ``i``."""
-    depth = 1
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "'":
-            j = text.find("'", i + 1)
-            i = n if j < 0 else j + 1
-            continue
-        if ch == "$" and i + 1 < n and text[i + 1] == "{":
-            depth += 1
-            i += 2
-            continue
-        if ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
+class _BraceEnds:
+    """Where each ``${`` body of one text ends, found in one pass per outermost
+    brace: nested ``${a:-${b:-...`` bodies are matched together, so reading
+    every expansion of a text stays linear (a scan per body would be quadratic
+    on unclosed nesting)."""
+
+    __slots__ = ("_ends", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ends: dict[int, int] = {}
+
+    def __call__(self, i: int) -> int:
+        """Index just after the ``}`` closing the ``${`` whose body starts at ``i``."""
+        ends = self._ends
+        if i in ends:
+            return ends[i]
+        text = self._text
+        n = len(text)
+        open_bodies = [i]
+        j = i
+        while j < n and open_bodies:
+            ch = text[j]
+            if ch == "\\":
+                j += 2
+                continue
+            if ch == "'":
+                k = text.find("'", j + 1)
+                j = n if k < 0 else k + 1
+                continue
+            if ch == "$" and j + 1 < n and text[j + 1] == "{":
+                open_bodies.append(j + 2)
+                j += 2
+                continue
+            if ch == "}":
+                ends[open_bodies.pop()] = j + 1
+            j += 1
+        for body in open_bodies:
+            ends[body] = n
+        return ends[i]
 
 
 def _operator(text: str, i: int) -> str | None:
@@ -183,7 +200,7 @@ def _operator(text: str, i: int) -> str | None:
     return ch
 
 
-def _dollar(text: str, i: int, out: list[Expansion]) -> tuple[int, bool]:
+def _dollar(text: str, i: int, out: list[Expansion], brace_end: _BraceEnds) -> tuple[int, bool]:
     """Read the expansion at ``text[i] == '$'``. Returns where to continue and
     whether a ``${`` body was entered (the caller scans inside it)."""
     n = len(text)
@@ -194,11 +211,11 @@ def _dollar(text: str, i: int, out: list[Expansion]) -> tuple[int, bool]:
         body = i + 2
         if body < n and text[body] in "#!" and body + 1 < n and text[body + 1] != "}":
             # ${#X} (length) and ${!X} (indirection): not a use of the environment
-            return _brace_end(text, body), False
+            return brace_end(body), False
         m = _NAME.match(text, body)
         if m is None:
-            return _brace_end(text, body), False  # ${1}, ${@}, ${?}: specials
-        end = _brace_end(text, body)
+            return brace_end(body), False  # ${1}, ${@}, ${?}: specials
+        end = brace_end(body)
         op = _operator(text, m.end())
         if op is not None and op[0] not in ":-+?=#%/^,@[":
             return end, False  # ${a.b}: a bad substitution, not a variable
@@ -219,6 +236,7 @@ def expansions(text: str, escape: str = "\\") -> list[Expansion]:
     ``${X:-d}`` (and the variables inside ``d``); nothing inside single
     quotes; ``<escape>$X`` is literal."""
     out: list[Expansion] = []
+    brace_end = _BraceEnds(text)
     i, n = 0, len(text)
     in_double = False
     while i < n:
@@ -233,7 +251,7 @@ def expansions(text: str, escape: str = "\\") -> list[Expansion]:
         if ch == '"':
             in_double = not in_double
         elif ch == "$":
-            i, _ = _dollar(text, i, out)
+            i, _ = _dollar(text, i, out, brace_end)
             continue
         i += 1
     return out
@@ -277,6 +295,7 @@ def scan(text: str, *, heredoc: bool = False) -> ShellScan:
     text is the body of an unquoted here-document: quotes are plain
     characters there, only ``$`` and backquotes expand."""
     out: list[Expansion] = []
+    brace_end = _BraceEnds(text)
     special = _heredoc_literal_ranges(text) if "<<" in text else []
     literal = {s: e for s, e in special if s >= 0}
     bodies = {-s: e for s, e in special if s < 0}
@@ -329,7 +348,7 @@ def scan(text: str, *, heredoc: bool = False) -> ShellScan:
                 stack.append("(")
                 i += 2
                 continue
-            i, entered = _dollar(text, i, out)
+            i, entered = _dollar(text, i, out, brace_end)
             if entered:
                 stack.append("{")
             continue

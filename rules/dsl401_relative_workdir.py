@@ -139,4 +139,7 @@ def chain_base(df: Dockerfile, stage: Stage) -> str:
     while chain_root.base_stage is not None and chain_root.base_stage < chain_root.index:
         chain_root = df.stages[chain_root.base_stage]
     base = chain_root.base
-    return f"base image {base.text}" if base is not None else "the base image"
+    if base is None:
+        return "the base image"
+    expanded = chain_root.base_expanded
+    return f"base image {expanded if expanded and '$' not in expanded else base.text}"

@@ -390,7 +390,9 @@ def test_every_use_in_the_real_corpus_underlines_exactly_its_variable() -> None:
             span = res.use.span
             if span.line == span.end_line:
                 shown = df.lines[span.line - 1][span.column - 1 : span.end_column - 1]
-                if shown != res.use.text:
+                text = res.use.text
+                cut = text.endswith("…}")  # a long expansion is shortened in messages
+                if (not shown.startswith(text[:-2])) if cut else shown != text:
                     wrong.append(f"{path.name}:{span.line}:{span.column} {shown!r}")
     assert wrong == []
 
