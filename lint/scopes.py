@@ -30,6 +30,7 @@ Typical use in a rule::
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import enum
 import re
@@ -330,6 +331,41 @@ def _body_span(doc: Heredoc, start: int, end: int) -> Span:
     return Span(line, col, end_line, end_col + 1)
 
 
+class _StateView(Mapping[str, "Definition"]):
+    """The variables visible before one instruction, read from a shared per-name
+    history instead of a copy per instruction: a file with thousands of ENV
+    lines stays linear in memory and time."""
+
+    __slots__ = ("_base", "_history", "_pos")
+
+    def __init__(
+        self,
+        base: Mapping[str, Definition],
+        history: dict[str, list[tuple[int, Definition]]],
+        pos: int,
+    ) -> None:
+        self._base = base  # what the scope starts with (inherited, automatic, ...)
+        self._history = history  # name -> [(instruction index, definition)], in order
+        self._pos = pos  # definitions made before this instruction index count
+
+    def __getitem__(self, name: str) -> Definition:
+        entries = self._history.get(name)
+        if entries:
+            k = bisect.bisect_left(entries, self._pos, key=lambda e: e[0]) - 1
+            if k >= 0:
+                return entries[k][1]
+        return self._base[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        for name, entries in self._history.items():
+            if name not in self._base and entries[0][0] < self._pos:
+                yield name
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class _Stage:
     """Per-stage state built once."""
@@ -359,9 +395,10 @@ class Scopes:
             name: Definition(name, Kind.AUTOMATIC) for name in AUTOMATIC_ARGS
         }
         self.definitions: list[Definition] = []
-        self._before: dict[int, dict[str, Definition]] = {}  # instruction index -> state
+        self._before: dict[int, Mapping[str, Definition]] = {}  # instruction index -> state
         self._stages: list[_Stage] = []
         self._maps: dict[int, _LineMap] = {}
+        self._windows: dict[int, bool] = {}
         self._build()
 
     # -- building ---------------------------------------------------------------
@@ -370,14 +407,17 @@ class Scopes:
 
     def _build(self) -> None:
         df = self.dockerfile
+        global_history: dict[str, list[tuple[int, Definition]]] = {}
         for ins in df.global_args:
-            self._before[ins.index] = {**self.automatic, **self.globals}
+            self._before[ins.index] = _StateView(self.automatic, global_history, ins.index)
             if ins.keyword != "ARG":
                 continue
             for kv in ins.key_values:
                 d = Definition(kv.key, Kind.GLOBAL_ARG, ins, None, kv.value, kv.key_span)
                 self.globals[kv.key] = d
+                global_history.setdefault(kv.key, []).append((ins.index, d))
                 self.definitions.append(d)
+        meta = self._meta()
         for stage in df.stages:
             state: dict[str, Definition] = {}
             for parent in reversed(stage.base_stages):
@@ -387,9 +427,10 @@ class Scopes:
                     for d in info.onbuild:
                         state[d.name] = d
             info = _Stage(start=dict(state))
-            self._before[stage.from_instruction.index] = self._meta()
+            history: dict[str, list[tuple[int, Definition]]] = {}
+            self._before[stage.from_instruction.index] = meta
             for ins in stage.instructions:
-                self._before[ins.index] = dict(state)
+                self._before[ins.index] = _StateView(info.start, history, ins.index)
                 target = ins.inner if ins.keyword == "ONBUILD" else ins
                 if target is None or target.keyword not in ("ARG", "ENV"):
                     continue
@@ -400,6 +441,7 @@ class Scopes:
                         info.onbuild.append(d)
                     else:
                         state[kv.key] = d
+                        history.setdefault(kv.key, []).append((ins.index, d))
             info.end = state
             self._stages.append(info)
 
@@ -481,6 +523,12 @@ class Scopes:
 
     def is_windows(self, stage: int) -> bool:
         """A stage whose shell is not POSIX (Windows images, SHELL powershell/cmd)."""
+        known = self._windows.get(stage)
+        if known is None:
+            known = self._windows[stage] = self._is_windows(stage)
+        return known
+
+    def _is_windows(self, stage: int) -> bool:
         df = self.dockerfile
         if df.escape == "`":
             return True
