@@ -118,8 +118,19 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _busy(cores: int) -> bool:
+    """Is the machine already running a process per core (1-minute load average)?"""
+    try:
+        return os.getloadavg()[0] >= cores
+    except OSError:
+        return False
+
+
 def _lint_in_worker(args: tuple[str, Settings]) -> FileResult:
-    return lint_one(*args)
+    result = lint_one(*args)
+    if not result.findings:
+        result.lines = []  # only snippets need them: do not send them back for nothing
+    return result
 
 
 def _lint_parallel(
@@ -152,11 +163,14 @@ def lint_paths(
 
     ``settings``: the settings, or a function giving them for a path.
     ``jobs``: worker processes; None uses every available core when there are
-    at least :data:`POOL_THRESHOLD` files, 1 lints in this process."""
+    at least :data:`POOL_THRESHOLD` files and the cores are not already busy
+    (load average below the core count), 1 lints in this process."""
     items = collect(paths)
     positions = [i for i, item in enumerate(items) if isinstance(item, str) and item != "-"]
     files = [str(items[i]) for i in positions]
     workers = available_cores() if jobs is None else max(1, jobs)
+    if jobs is None and _busy(workers):
+        workers = 1  # like make -l: on a saturated machine workers only add overhead
     workers = min(workers, len(files))
     done: dict[int, FileResult] = {}
     if workers > 1 and (jobs is not None or len(files) >= POOL_THRESHOLD):
