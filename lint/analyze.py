@@ -778,13 +778,8 @@ def _color(args: argparse.Namespace, out: TextIO) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or _is_tty(out)
 
 
-def graph_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="dslint graph",
-        description="Draw the stage graph of a Dockerfile: stages, external images, "
-        "FROM (solid), COPY --from (dashed, labelled with the paths) and "
-        "RUN --mount from= (dotted) edges.",
-    )
+def _path_and_target(p: argparse.ArgumentParser) -> None:
+    """The arguments ``graph`` and ``stages`` share."""
     p.add_argument(
         "path",
         nargs="?",
@@ -793,6 +788,16 @@ def graph_parser() -> argparse.ArgumentParser:
         help="the Dockerfile ('-' reads standard input; default: ./Dockerfile)",
     )
     p.add_argument("--target", metavar="NAME", help="the stage being built (default: the last)")
+
+
+def graph_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dslint graph",
+        description="Draw the stage graph of a Dockerfile: stages, external images, "
+        "FROM (solid), COPY --from (dashed, labelled with the paths) and "
+        "RUN --mount from= (dotted) edges.",
+    )
+    _path_and_target(p)
     p.add_argument(
         "--format",
         choices=GRAPH_FORMATS,
@@ -874,14 +879,7 @@ def stages_parser() -> argparse.ArgumentParser:
         description="One row per stage (base image, role, reachability, what it copies "
         "in), then build parallelism and what reaches the final image.",
     )
-    p.add_argument(
-        "path",
-        nargs="?",
-        default="Dockerfile",
-        metavar="PATH",
-        help="the Dockerfile ('-' reads standard input; default: ./Dockerfile)",
-    )
-    p.add_argument("--target", metavar="NAME", help="the stage being built (default: the last)")
+    _path_and_target(p)
     p.add_argument(
         "--format",
         choices=("table", "json"),
