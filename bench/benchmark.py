@@ -76,7 +76,7 @@ def load() -> str:
 
 def tools(args: argparse.Namespace) -> dict[str, list[str] | None]:
     """The command prefix of each tool, None when it is not installed."""
-    dslint_bin = Path(sys.executable).parent / "dslint"
+    dslint_bin = Path(args.dslint) if args.dslint else Path(sys.executable).parent / "dslint"
     dslint = [str(dslint_bin)] if dslint_bin.exists() else [sys.executable, "-m", "dslint"]
     hadolint = args.hadolint or shutil.which("hadolint")
     tally = args.tally or shutil.which("tally")
@@ -244,6 +244,12 @@ def section_scaling(cmds: dict[str, list[str] | None], tmp: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of Dockerfiles")
+    p.add_argument(
+        "--dslint",
+        help="path of the dslint to measure (default: next to this Python). Measure a "
+        "regular `pip install .`: it byte-compiles at install time, while an editable "
+        "checkout under PYTHONDONTWRITEBYTECODE recompiles every module at each start",
+    )
     p.add_argument("--hadolint", help="path of hadolint (default: on PATH)")
     p.add_argument("--tally", help="path of tally (default: on PATH)")
     p.add_argument("--repeat", type=int, default=9, help="cold-start runs (default 9)")
