@@ -522,25 +522,27 @@ class Scopes:
         return "yes" if name in COMMON_IMAGE_ENV else "maybe"
 
     def is_windows(self, stage: int) -> bool:
-        """A stage whose shell is not POSIX (Windows images, SHELL powershell/cmd)."""
-        known = self._windows.get(stage)
-        if known is None:
-            known = self._windows[stage] = self._is_windows(stage)
-        return known
+        """A stage whose shell is not POSIX (Windows images, SHELL powershell/cmd),
+        by itself or through a FROM ancestor."""
+        if not self._windows:
+            for i in range(len(self.dockerfile.stages)):  # parents come first
+                self._windows[i] = self._windows_here(i) or any(
+                    self._windows[p] for p in self.dockerfile.stages[i].base_stages if p < i
+                )
+        return self._windows[stage]
 
-    def _is_windows(self, stage: int) -> bool:
+    def _windows_here(self, stage: int) -> bool:
         df = self.dockerfile
         if df.escape == "`":
             return True
-        for i in self.graph.from_chain(stage):
-            st = df.stages[i]
-            if st.base is not None and _WINDOWS_IMAGE.search(st.base.text):
-                return True
-            for ins in st.instructions:
-                if ins.keyword == "SHELL" and ins.args:
-                    first = ins.args[0].text.lower().rsplit("\\", 1)[-1].rsplit("/", 1)[-1]
-                    if first.startswith(_NON_POSIX_SHELLS):
-                        return True
+        st = df.stages[stage]
+        if st.base is not None and _WINDOWS_IMAGE.search(st.base.text):
+            return True
+        for ins in st.instructions:
+            if ins.keyword == "SHELL" and ins.args:
+                first = ins.args[0].text.lower().rsplit("\\", 1)[-1].rsplit("/", 1)[-1]
+                if first.startswith(_NON_POSIX_SHELLS):
+                    return True
         return False
 
     # -- uses ---------------------------------------------------------------------

@@ -54,23 +54,53 @@ def apply_workdir(state: Workdir, ins: Instruction) -> Workdir:
     return Workdir(True, posixpath.normpath(posixpath.join(base, value)), state.scratch)
 
 
-def workdir_at_start(df: Dockerfile, stage: Stage) -> Workdir:
-    """The working directory a stage starts with (after its FROM)."""
+def _start(stage: Stage, ends: list[Workdir]) -> Workdir:
+    """The working directory a stage starts with, given the end states of the
+    stages before it."""
     parents = [p for p in stage.base_stages if p < stage.index]
     if not parents:
         scratch = stage.base_image is not None and stage.base_image.is_scratch
         return Workdir(False, "/" if scratch else None, scratch)
-    ends = [workdir_before(df, df.stages[p], None) for p in parents]
-    paths = {w.path for w in ends}
+    found = [ends[p] for p in parents]
+    paths = {w.path for w in found}
     return Workdir(
-        any(w.set for w in ends),
-        ends[0].path if len(paths) == 1 else None,
-        all(w.scratch for w in ends),
+        any(w.set for w in found),
+        found[0].path if len(paths) == 1 else None,
+        all(w.scratch for w in found),
     )
+
+
+# The end state of every stage of the last file asked about: computed once, in
+# file order (parents come first), so long FROM chains cost linear time and no
+# recursion. Kept for one file at a time: rules run file by file.
+_last_ends: tuple[Dockerfile, list[Workdir]] | None = None
+
+
+def stage_end_workdirs(df: Dockerfile) -> list[Workdir]:
+    """The working directory at the end of each stage, by stage index."""
+    global _last_ends
+    if _last_ends is not None and _last_ends[0] is df:
+        return _last_ends[1]
+    ends: list[Workdir] = []
+    for stage in df.stages:
+        state = _start(stage, ends)
+        for ins in stage.instructions:
+            if ins.keyword == "WORKDIR":
+                state = apply_workdir(state, ins)
+        ends.append(state)
+    _last_ends = (df, ends)
+    return ends
+
+
+def workdir_at_start(df: Dockerfile, stage: Stage) -> Workdir:
+    """The working directory a stage starts with (after its FROM)."""
+    return _start(stage, stage_end_workdirs(df))
 
 
 def workdir_before(df: Dockerfile, stage: Stage, before: Instruction | None) -> Workdir:
     """The working directory just before ``before`` (None: at the end of the stage)."""
+    if before is None:
+        return stage_end_workdirs(df)[stage.index]
     state = workdir_at_start(df, stage)
     for ins in stage.instructions:
         if ins is before:

@@ -7,11 +7,8 @@ from dslint.model import Instruction
 from dslint.rule import Finding, Rule, Severity
 
 
-def _has_shell(instructions: list[Instruction]) -> bool:
-    return any(
-        i.keyword == "SHELL" or (i.inner is not None and i.inner.keyword == "SHELL")
-        for i in instructions
-    )
+def _is_shell(i: Instruction) -> bool:
+    return i.keyword == "SHELL" or (i.inner is not None and i.inner.keyword == "SHELL")
 
 
 class ShellFormCmd(Rule):
@@ -54,18 +51,17 @@ class ShellFormCmd(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         df = ctx.dockerfile
-        graph = ctx.graph
+        # Whether a SHELL ran by the end of each stage, its FROM ancestors included
+        # (any possible parent counts): one pass in file order, parents first.
+        has_shell: list[bool] = []
         for stage in df.stages:
-            ancestors = [i for i in graph.from_chain(stage.index) if i != stage.index]
-            if any(_has_shell(df.stages[i].all_instructions) for i in ancestors):
-                continue
-            seen: list[Instruction] = []
+            shell_seen = any(has_shell[p] for p in stage.base_stages if p < stage.index)
             for ins in stage.instructions:
                 if (
                     ins.keyword in ("CMD", "ENTRYPOINT")
                     and not ins.json
                     and ins.rest
-                    and not _has_shell(seen)
+                    and not shell_seen
                 ):
                     yield self.finding(
                         ins.rest.span,
@@ -74,4 +70,5 @@ class ShellFormCmd(Rule):
                         f"'{stage.label}'); write it as a JSON array, "
                         f'{ins.keyword} ["executable", "arg", ...]',
                     )
-                seen.append(ins)
+                shell_seen = shell_seen or _is_shell(ins)
+            has_shell.append(shell_seen)

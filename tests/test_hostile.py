@@ -426,3 +426,14 @@ def test_a_lint_run_imports_neither_networkx_nor_rich(tmp_path: Path, fmt: str) 
         [sys.executable, "-c", program], capture_output=True, text=True, timeout=HANG
     )
     assert run.stdout.strip().splitlines()[-1] == "IMPORTED []", run.stdout + run.stderr
+
+
+def test_a_chain_of_1000_stages_is_linted_by_every_rule(tmp_path: Path) -> None:
+    """Each stage built FROM the one before: rules that follow FROM chains (WORKDIR,
+    SHELL, ENV inheritance) must not recurse or rescan the chain for every stage."""
+    text = "FROM alpine:3.20 AS s0\nWORKDIR /app\n" + "".join(
+        f"FROM s{i} AS s{i + 1}\nENV STEP_{i}={i}\nRUN echo $STEP_{i}\n" for i in range(999)
+    )
+    run = dslint("--format", "json", write(tmp_path / "Dockerfile", text))
+    assert run.returncode in (0, 1) and run.stderr == "", run.stderr
+    assert syntax_errors(run.stdout) == []
