@@ -160,8 +160,10 @@ def pages(rules: Iterable[type[Rule]]) -> dict[str, str]:
 
 
 def default_dir() -> Path:
-    """``docs/rules`` of the source checkout this module comes from."""
-    return Path(__file__).resolve().parent.parent / "docs" / "rules"
+    """``docs/rules`` of the source checkout: the one this module comes from in an
+    editable install, else the current folder's (run it from the repository root)."""
+    beside = Path(__file__).resolve().parent.parent / "docs" / "rules"
+    return beside if beside.is_dir() else Path.cwd() / "docs" / "rules"
 
 
 def stale(folder: Path, rules: Iterable[type[Rule]]) -> list[str]:
