@@ -86,24 +86,29 @@ def is_bare_name(text: str) -> bool:
     return not any(c in text for c in "/:@")
 
 
+def _last_by_alias(df: Dockerfile) -> dict[str, int]:
+    """Each stage name (lowercased) and the last stage that has it: BuildKit
+    resolves --from and from= after every stage is registered, and a later stage
+    with the same name replaces an earlier one."""
+    return {stage.alias: stage.index for stage in df.stages if stage.alias is not None}
+
+
 def _resolve_name(
-    df: Dockerfile, stage: Stage, text: str, kind: RefKind
+    stage: Stage, text: str, last_by_alias: dict[str, int]
 ) -> tuple[Status, int | None]:
-    key = text.lower()
-    # BuildKit resolves --from and from= after every stage is registered, and a
-    # later stage with the same name replaces an earlier one.
-    for other in reversed(df.stages):
-        if other.alias == key:
-            if other.index < stage.index:
-                return "stage", other.index
-            if other.index == stage.index:
-                return "self", other.index
-            return "forward", other.index
-    return ("unknown" if is_bare_name(text) else "image"), None
+    index = last_by_alias.get(text.lower())
+    if index is None:
+        return ("unknown" if is_bare_name(text) else "image"), None
+    if index < stage.index:
+        return "stage", index
+    if index == stage.index:
+        return "self", index
+    return "forward", index
 
 
 def _references(df: Dockerfile) -> Iterator[Reference]:
     defaults = _global_defaults(df)
+    aliases = _last_by_alias(df)
     for stage in df.stages:
         ins = stage.from_instruction
         base = stage.base
@@ -114,13 +119,13 @@ def _references(df: Dockerfile) -> Iterator[Reference]:
                 flag = ins.flag("from")
                 if flag is not None and flag.value:
                     span = flag.value_span or flag.span
-                    yield _copy_reference(df, stage, ins, "copy", flag.value, span)
+                    yield _copy_reference(df, stage, ins, "copy", flag.value, span, aliases)
             elif ins.keyword == "RUN":
                 for mount in ins.mounts:
                     value = mount.from_
                     if value and mount.type != "tmpfs":
                         span = mount.from_span or mount.span
-                        yield _copy_reference(df, stage, ins, "mount", value, span)
+                        yield _copy_reference(df, stage, ins, "mount", value, span, aliases)
 
 
 def _from_reference(
@@ -186,7 +191,13 @@ def _global_defaults(df: Dockerfile) -> dict[str, str | None]:
 
 
 def _copy_reference(
-    df: Dockerfile, stage: Stage, ins: Instruction, kind: RefKind, text: str, span: Span
+    df: Dockerfile,
+    stage: Stage,
+    ins: Instruction,
+    kind: RefKind,
+    text: str,
+    span: Span,
+    aliases: dict[str, int],
 ) -> Reference:
     def ref(status: Status, targets: tuple[int, ...] = (), numeric: bool = False) -> Reference:
         image = parse_image_ref(text) if status in ("image", "unknown") else None
@@ -205,7 +216,7 @@ def _copy_reference(
         if index > stage.index:
             return ref("forward", (index,), numeric=True)
         return ref("stage", (index,), numeric=True)
-    status, target = _resolve_name(df, stage, text, kind)
+    status, target = _resolve_name(stage, text, aliases)
     return ref(status, () if target is None else (target,))
 
 
