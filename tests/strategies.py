@@ -18,25 +18,10 @@ import json
 
 from hypothesis import strategies as st
 
-KEYWORDS = (
-    "ADD",
-    "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "HEALTHCHECK",
-    "LABEL",
-    "MAINTAINER",
-    "ONBUILD",
-    "RUN",
-    "SHELL",
-    "STOPSIGNAL",
-    "USER",
-    "VOLUME",
-    "WORKDIR",
-)
+from dslint.parser import KEYWORDS as BUILDKIT_KEYWORDS
+
+# Every instruction keyword except FROM, which the strategy writes itself.
+KEYWORDS = tuple(sorted(BUILDKIT_KEYWORDS - {"FROM"}))
 
 # Stage names: valid ones in odd case, and some BuildKit refuses.
 STAGE_NAMES = st.sampled_from(
